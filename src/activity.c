@@ -1,0 +1,375 @@
+/* Activities: start, watch, stop and merge a set of motors. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_EVENTFD_H
+#include <sys/eventfd.h>
+#endif
+#include <fcntl.h>
+
+#include <event2/event.h>
+
+#include "activity.h"
+#include "clock.h"
+#include "hdr.h"
+#include "xmalloc.h"
+
+#define ACTIVITY_HISTORY	8
+
+struct mb_activity {
+	struct mb_activity_config cfg;
+	void			*driver_shared;	/* from driver->init */
+	struct mb_cycles	 cycles;
+	struct mb_motor	       **motors;
+	uint32_t		 nmotors;
+	int			 notify_rfd;	/* motors write, we read */
+	int			 notify_wfd;
+	struct event		*notify_ev;
+	struct event		*duration_ev;
+	enum mb_state		 state;
+	char			*cause;		/* why it errored */
+	uint64_t		 t0_ns;		/* start barrier passed */
+	mb_activity_cb		 done_cb;
+	void			*done_arg;
+	struct mb_activity_totals totals;
+	enum mb_state		 history[ACTIVITY_HISTORY];
+	int			 nhistory;
+};
+
+static void
+activity_set_state(struct mb_activity *a, enum mb_state s)
+{
+	if (a->state == s)
+		return;
+	a->state = s;
+	if (a->nhistory < ACTIVITY_HISTORY)
+		a->history[a->nhistory++] = s;
+}
+
+struct mb_activity *
+mb_activity_new(const struct mb_params *params,
+    const struct mb_driver *default_driver, uint64_t seq_len, char **cause)
+{
+	struct mb_activity	*a;
+
+	a = xcalloc(1, sizeof *a);
+	a->notify_rfd = a->notify_wfd = -1;
+	a->history[a->nhistory++] = MB_STATE_INITIALIZED;
+	if (mb_activity_config_parse(&a->cfg, params, default_driver,
+	    seq_len, cause) != 0) {
+		free(a);
+		return (NULL);
+	}
+	a->driver_shared = a->cfg.driver->init(&a->cfg.params, cause);
+	if (a->driver_shared == NULL) {
+		mb_activity_config_free(&a->cfg);
+		free(a);
+		return (NULL);
+	}
+	mb_cycles_init(&a->cycles, a->cfg.cycle_start, a->cfg.cycle_end,
+	    a->cfg.stride, a->cfg.shard_index, a->cfg.shard_count);
+	mb_cycles_set_takers(&a->cycles, a->cfg.threads);
+	a->totals.service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	return (a);
+}
+
+static void
+activity_send_all(struct mb_activity *a, enum mb_motor_cmd cmd)
+{
+	uint32_t	i;
+
+	for (i = 0; i < a->nmotors; i++)
+		mb_motor_send(a->motors[i], cmd);
+}
+
+static void
+activity_duration_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_activity	*a = arg;
+
+	if (a->state == MB_STATE_RUNNING) {
+		activity_set_state(a, MB_STATE_STOPPING);
+		activity_send_all(a, MB_MOTOR_END);
+	}
+}
+
+static void
+activity_merge(struct mb_activity *a)
+{
+	const struct mb_motor_stats	*s;
+	uint32_t			 i;
+	int				 c;
+
+	for (i = 0; i < a->nmotors; i++) {
+		s = mb_motor_stats(a->motors[i]);
+		a->totals.ops += atomic_load(&s->ops);
+		a->totals.ok += s->ok;
+		a->totals.aborted += s->aborted;
+		for (c = 1; c < MB_ERRCLASS_MAX; c++) {
+			a->totals.by_class[c] += s->errors[c];
+			a->totals.errors += s->errors[c];
+		}
+		hdr_add(a->totals.service, s->service);
+	}
+}
+
+/* Every motor has ended: join them, merge, decide the activity's end. */
+static void
+activity_end(struct mb_activity *a)
+{
+	enum mb_state	 end, s;
+	uint32_t	 i;
+
+	end = a->cause != NULL ? MB_STATE_ERRORED : MB_STATE_FINISHED;
+
+	for (i = 0; i < a->nmotors; i++) {
+		mb_motor_join(a->motors[i]);
+		s = mb_motor_state(a->motors[i]);
+		if (s == MB_STATE_ERRORED)
+			end = MB_STATE_ERRORED;
+		else if (s == MB_STATE_STOPPED && end != MB_STATE_ERRORED)
+			end = MB_STATE_STOPPED;
+	}
+	if (a->t0_ns != 0)
+		a->totals.elapsed_ns = mb_clock_ns() - a->t0_ns;
+	activity_merge(a);
+	if (a->duration_ev != NULL)
+		event_del(a->duration_ev);
+	event_del(a->notify_ev);
+	activity_set_state(a, end);
+	if (a->done_cb != NULL)
+		a->done_cb(a, a->done_arg);
+}
+
+static void
+activity_notify_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_activity	*a = arg;
+	uint64_t		 buf;
+	uint32_t		 i, ready = 0, ended = 0;
+	enum mb_state		 s;
+	struct timeval		 tv;
+
+	while (read(fd, &buf, sizeof buf) > 0)
+		continue;
+	if (MB_STATE_TERMINAL(a->state))
+		return;
+	for (i = 0; i < a->nmotors; i++) {
+		s = mb_motor_state(a->motors[i]);
+		if (s == MB_STATE_ERRORED && a->cause == NULL &&
+		    mb_motor_cause(a->motors[i]) != NULL) {
+			a->cause = xfmt("motor %u: %s", i,
+			    mb_motor_cause(a->motors[i]));
+		}
+		if (MB_STATE_TERMINAL(s))
+			ended++;
+		if (mb_motor_is_ready(a->motors[i]))
+			ready++;
+		/* One motor failing stops the others. */
+		if ((s == MB_STATE_ERRORED || (s == MB_STATE_STOPPING &&
+		    mb_motor_cause(a->motors[i]) != NULL)) &&
+		    a->state != MB_STATE_STOPPING) {
+			activity_set_state(a, MB_STATE_STOPPING);
+			activity_send_all(a, MB_MOTOR_STOP);
+		}
+	}
+	if (a->state == MB_STATE_STARTING && ready == a->nmotors) {
+		/* The start barrier: every motor opened; go together. */
+		a->t0_ns = mb_clock_ns();
+		activity_set_state(a, MB_STATE_RUNNING);
+		activity_send_all(a, MB_MOTOR_GO);
+		if (a->cfg.duration_ns != 0) {
+			tv.tv_sec = a->cfg.duration_ns / 1000000000u;
+			tv.tv_usec = a->cfg.duration_ns % 1000000000u / 1000;
+			evtimer_add(a->duration_ev, &tv);
+		}
+	}
+	if (ended == a->nmotors)
+		activity_end(a);
+}
+
+int
+mb_activity_start(struct mb_activity *a, struct event_base *base,
+    mb_activity_cb done, void *arg, char **cause)
+{
+	struct mb_motor_env	 env;
+	uint32_t		 i;
+#ifndef HAVE_SYS_EVENTFD_H
+	int			 fds[2];
+#endif
+
+	if (a->state != MB_STATE_INITIALIZED) {
+		*cause = xfmt("activity '%s' was already started",
+		    a->cfg.alias);
+		return (-1);
+	}
+#ifdef HAVE_SYS_EVENTFD_H
+	a->notify_rfd = a->notify_wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (a->notify_rfd == -1) {
+#else
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0) {
+		a->notify_rfd = fds[0];
+		a->notify_wfd = fds[1];
+	} else {
+#endif
+		*cause = xfmt("activity '%s': cannot create its notify "
+		    "descriptor: %s", a->cfg.alias, strerror(errno));
+		return (-1);
+	}
+	a->notify_ev = event_new(base, a->notify_rfd, EV_READ | EV_PERSIST,
+	    activity_notify_cb, a);
+	a->duration_ev = evtimer_new(base, activity_duration_cb, a);
+	if (a->notify_ev == NULL || a->duration_ev == NULL ||
+	    event_add(a->notify_ev, NULL) != 0) {
+		*cause = xfmt("activity '%s': cannot watch its motors",
+		    a->cfg.alias);
+		return (-1);
+	}
+	a->done_cb = done;
+	a->done_arg = arg;
+
+	memset(&env, 0, sizeof env);
+	env.driver = a->cfg.driver;
+	env.driver_shared = a->driver_shared;
+	env.params = &a->cfg.params;
+	env.cycles = &a->cycles;
+	env.notify_fd = a->notify_wfd;
+	a->motors = xcalloc(a->cfg.threads, sizeof *a->motors);
+	activity_set_state(a, MB_STATE_STARTING);
+	for (i = 0; i < a->cfg.threads; i++) {
+		a->motors[i] = mb_motor_new(&env, i,
+		    mb_activity_config_share(&a->cfg, i), a->cfg.async == 0);
+		a->nmotors++;
+		if (mb_motor_start(a->motors[i], cause) != 0) {
+			/* Stop those already started; they end as usual and
+			 * the activity ends errored. */
+			mb_motor_free(a->motors[i]);
+			a->motors[i] = NULL;
+			a->nmotors--;
+			a->cause = *cause;
+			*cause = NULL;
+			activity_set_state(a, MB_STATE_STOPPING);
+			activity_send_all(a, MB_MOTOR_STOP);
+			if (a->nmotors == 0)
+				activity_end(a);
+			break;
+		}
+	}
+	return (0);
+}
+
+void
+mb_activity_stop(struct mb_activity *a)
+{
+	if (MB_STATE_TERMINAL(a->state) || a->state == MB_STATE_INITIALIZED)
+		return;
+	activity_set_state(a, MB_STATE_STOPPING);
+	activity_send_all(a, MB_MOTOR_STOP);
+}
+
+void
+mb_activity_abort(struct mb_activity *a)
+{
+	if (!MB_STATE_TERMINAL(a->state) && a->state != MB_STATE_INITIALIZED)
+		activity_send_all(a, MB_MOTOR_ABORT);
+}
+
+void
+mb_activity_free(struct mb_activity *a)
+{
+	uint32_t	i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->nmotors; i++)
+		mb_motor_free(a->motors[i]);
+	free(a->motors);
+	if (a->notify_ev != NULL)
+		event_free(a->notify_ev);
+	if (a->duration_ev != NULL)
+		event_free(a->duration_ev);
+	if (a->notify_rfd != -1)
+		close(a->notify_rfd);
+	if (a->notify_wfd != -1 && a->notify_wfd != a->notify_rfd)
+		close(a->notify_wfd);
+	if (a->cfg.driver != NULL && a->driver_shared != NULL)
+		a->cfg.driver->fini(a->driver_shared);
+	hdr_free(a->totals.service);
+	mb_activity_config_free(&a->cfg);
+	free(a->cause);
+	free(a);
+}
+
+enum mb_state
+mb_activity_state(const struct mb_activity *a)
+{
+	return (a->state);
+}
+
+const char *
+mb_activity_cause(const struct mb_activity *a)
+{
+	return (a->cause);
+}
+
+const struct mb_activity_config *
+mb_activity_config(const struct mb_activity *a)
+{
+	return (&a->cfg);
+}
+
+const struct mb_activity_totals *
+mb_activity_totals(const struct mb_activity *a)
+{
+	return (&a->totals);
+}
+
+uint64_t
+mb_activity_ops(const struct mb_activity *a)
+{
+	uint64_t	n = 0;
+	uint32_t	i;
+
+	for (i = 0; i < a->nmotors; i++) {
+		n += atomic_load_explicit(&mb_motor_stats(a->motors[i])->ops,
+		    memory_order_relaxed);
+	}
+	return (n);
+}
+
+uint64_t
+mb_activity_cycles_total(const struct mb_activity *a)
+{
+	return (mb_cycles_total(&a->cycles));
+}
+
+uint64_t
+mb_activity_started_ns(const struct mb_activity *a)
+{
+	return (a->t0_ns);
+}
+
+uint32_t
+mb_activity_nmotors(const struct mb_activity *a)
+{
+	return (a->nmotors);
+}
+
+const struct mb_motor *
+mb_activity_motor(const struct mb_activity *a, uint32_t i)
+{
+	return (i < a->nmotors ? a->motors[i] : NULL);
+}
+
+int
+mb_activity_history(const struct mb_activity *a, enum mb_state *out, int max)
+{
+	int	i;
+
+	for (i = 0; i < a->nhistory && i < max; i++)
+		out[i] = a->history[i];
+	return (a->nhistory);
+}

@@ -1,0 +1,63 @@
+/*
+ * An activity: one driver over one cycle range with one set of params,
+ * run by its motors. It lives on the controller's thread: it starts the
+ * motors, watches their state through one notify descriptor on the
+ * control loop, releases them together once every motor has opened (the
+ * start barrier), ends a duration, and merges their counts at the end.
+ */
+#ifndef MB_ACTIVITY_H
+#define MB_ACTIVITY_H
+
+#include <stdint.h>
+
+#include "activity_config.h"
+#include "errclass.h"
+#include "motor.h"
+
+struct event_base;
+struct hdr;
+struct mb_activity;
+
+/* What an activity did, merged over its motors once it ended. */
+struct mb_activity_totals {
+	uint64_t	 ops;			/* retired ops */
+	uint64_t	 ok;
+	uint64_t	 errors;		/* all classes */
+	uint64_t	 by_class[MB_ERRCLASS_MAX];
+	uint64_t	 aborted;		/* cancelled by a stop */
+	uint64_t	 elapsed_ns;		/* start barrier to last motor */
+	struct hdr	*service;		/* successes' service time */
+};
+
+typedef void (*mb_activity_cb)(struct mb_activity *, void *);
+
+struct mb_activity *mb_activity_new(const struct mb_params *,
+		     const struct mb_driver *default_driver, uint64_t seq_len,
+		     char **cause);
+void		 mb_activity_free(struct mb_activity *);
+/* Start the motors; done is called on the control loop when it ends. */
+int		 mb_activity_start(struct mb_activity *, struct event_base *,
+		     mb_activity_cb done, void *arg, char **cause);
+/* Stop handing out cycles and drain: ends as stopped. */
+void		 mb_activity_stop(struct mb_activity *);
+/* A stop's drain took too long: cancel in-flight ops (counted aborted). */
+void		 mb_activity_abort(struct mb_activity *);
+
+enum mb_state	 mb_activity_state(const struct mb_activity *);
+const char	*mb_activity_cause(const struct mb_activity *);
+const struct mb_activity_config *mb_activity_config(
+		     const struct mb_activity *);
+const struct mb_activity_totals *mb_activity_totals(
+		     const struct mb_activity *);
+/* Ops retired so far, read while it runs (for progress). */
+uint64_t	 mb_activity_ops(const struct mb_activity *);
+/* Cycles this activity will run, or MB_CYCLE_UNBOUNDED. */
+uint64_t	 mb_activity_cycles_total(const struct mb_activity *);
+uint64_t	 mb_activity_started_ns(const struct mb_activity *);
+uint32_t	 mb_activity_nmotors(const struct mb_activity *);
+const struct mb_motor *mb_activity_motor(const struct mb_activity *,
+		     uint32_t);
+int		 mb_activity_history(const struct mb_activity *,
+		     enum mb_state *, int max);
+
+#endif

@@ -1,0 +1,186 @@
+/* Reading the engine's params into an activity's configuration. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "activity_config.h"
+#include "drivers.h"
+#include "xmalloc.h"
+
+#define ASYNC_MAX	1000000		/* ops in flight per activity */
+
+const struct mb_param_spec mb_engine_params[] = {
+	{ "driver", MB_PARAM_STRING, NULL,
+	  "the driver that runs the ops (moonbench --list-drivers)", 0, 0,
+	  NULL },
+	{ "alias", MB_PARAM_STRING, NULL,
+	  "the activity's name in progress, summaries and reports "
+	  "(default: the driver's name)", 0, 0, NULL },
+	{ "cycles", MB_PARAM_RANGE, NULL,
+	  "the cycles to run: N (0..N), A..B (B excluded) or A..+N; "
+	  "K M B suffixes (default: one pass over the op sequence, or "
+	  "unbounded with duration=)", 0, 0, NULL },
+	{ "stride", MB_PARAM_COUNT, NULL,
+	  "consecutive cycles a motor takes at once (default: the length of "
+	  "the op sequence)", 1, 0, NULL },
+	{ "shard", MB_PARAM_SHARD, "0/1",
+	  "run shard i of N: every N-th stride block from block i", 0, 0,
+	  NULL },
+	{ "duration", MB_PARAM_DURATION, NULL,
+	  "stop after this long (30s, 5m, 1h); without cycles=, cycles are "
+	  "unbounded", 0, 0, NULL },
+	{ "threads", MB_PARAM_THREADS, "1",
+	  "motors, one per thread: N (at most 1024), auto (one per CPU) or "
+	  "Nx (N per CPU)", 0, 0, NULL },
+	{ "async", MB_PARAM_COUNT, NULL,
+	  "ops in flight for the whole activity, split evenly over the "
+	  "threads (default: sync, one per thread)", 1, ASYNC_MAX, NULL },
+	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+};
+
+static uint32_t
+activity_config_ncpu(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (n < 1 ? 1 : (uint32_t)n);
+}
+
+int
+mb_activity_config_parse(struct mb_activity_config *cfg,
+    const struct mb_params *params, const struct mb_driver *driver,
+    uint64_t seq_len, char **cause)
+{
+	const struct mb_param_spec	*tables[3];
+	const char			*v, *near;
+	uint64_t			 n;
+	int				 have_cycles = 0;
+
+	memset(cfg, 0, sizeof *cfg);
+	mb_params_init(&cfg->params);
+
+	if ((v = mb_params_get(params, "driver")) != NULL) {
+		if ((driver = mb_drivers_find(v)) == NULL) {
+			near = mb_drivers_nearest(v);
+			if (near != NULL)
+				*cause = xfmt("driver: unknown driver '%s' (did "
+				    "you mean '%s'?)", v, near);
+			else
+				*cause = xfmt("driver: unknown driver '%s' (see "
+				    "moonbench --list-drivers)", v);
+			return (-1);
+		}
+	}
+	if (driver == NULL) {
+		*cause = xstrdup("driver: no driver given; add driver=NAME "
+		    "(see moonbench --list-drivers)");
+		return (-1);
+	}
+	cfg->driver = driver;
+	tables[0] = mb_engine_params;
+	tables[1] = driver->params;
+	tables[2] = NULL;
+	if (mb_params_validate(params, tables, cause) != 0)
+		goto fail;
+
+	/* Defaults first, then what was given, so the driver sees them all. */
+	for (n = 0; driver->params[n].name != NULL; n++) {
+		if (driver->params[n].def != NULL)
+			mb_params_set(&cfg->params, driver->params[n].name,
+			    driver->params[n].def);
+	}
+	for (n = 0; n < params->n; n++)
+		mb_params_set(&cfg->params, params->v[n].name,
+		    params->v[n].value);
+
+	v = mb_params_get(params, "alias");
+	cfg->alias = xstrdup(v != NULL && *v != '\0' ? v : driver->name);
+
+	if (seq_len == 0)
+		seq_len = 1;
+	cfg->stride = seq_len;
+	if ((v = mb_params_get(params, "stride")) != NULL &&
+	    mb_param_count("stride", v, 1, 0, &cfg->stride, cause) != 0)
+		goto fail;
+
+	cfg->shard_index = 0;
+	cfg->shard_count = 1;
+	if ((v = mb_params_get(params, "shard")) != NULL &&
+	    mb_param_shard("shard", v, &cfg->shard_index, &cfg->shard_count,
+	    cause) != 0)
+		goto fail;
+
+	if ((v = mb_params_get(params, "duration")) != NULL) {
+		if (mb_param_duration("duration", v, &cfg->duration_ns,
+		    cause) != 0)
+			goto fail;
+		if (cfg->duration_ns == 0) {
+			*cause = xfmt("duration: expected a positive duration "
+			    "like 30s, got '%s'", v);
+			goto fail;
+		}
+	}
+	if ((v = mb_params_get(params, "cycles")) != NULL) {
+		if (mb_param_range("cycles", v, &cfg->cycle_start,
+		    &cfg->cycle_end, cause) != 0)
+			goto fail;
+		have_cycles = 1;
+	}
+	if (!have_cycles) {
+		/* NoSQLBench's default: one pass; unbounded with a duration. */
+		cfg->cycle_start = 0;
+		cfg->cycle_end = cfg->duration_ns != 0 ? MB_CYCLE_UNBOUNDED :
+		    seq_len;
+	}
+
+	cfg->threads = 1;
+	if ((v = mb_params_get(params, "threads")) != NULL &&
+	    mb_param_threads("threads", v, activity_config_ncpu(),
+	    &cfg->threads, cause) != 0)
+		goto fail;
+
+	if ((v = mb_params_get(params, "async")) != NULL) {
+		if (mb_param_count("async", v, 1, ASYNC_MAX, &n, cause) != 0)
+			goto fail;
+		if (!(driver->flags & MB_DRIVER_ASYNC)) {
+			*cause = xfmt("async: driver '%s' has no async action; "
+			    "remove async=%s to run it sync (one op in flight "
+			    "per thread)", driver->name, v);
+			goto fail;
+		}
+		if (n < cfg->threads) {
+			*cause = xfmt("async: async=%llu is below threads=%u; "
+			    "every thread needs at least one op in flight",
+			    (unsigned long long)n, cfg->threads);
+			goto fail;
+		}
+		cfg->async = (uint32_t)n;
+	} else if (!(driver->flags & MB_DRIVER_SYNC)) {
+		*cause = xfmt("async: driver '%s' has only an async action; "
+		    "give async=N (N >= threads)", driver->name);
+		goto fail;
+	}
+	return (0);
+
+fail:
+	mb_activity_config_free(cfg);
+	return (-1);
+}
+
+void
+mb_activity_config_free(struct mb_activity_config *cfg)
+{
+	free(cfg->alias);
+	cfg->alias = NULL;
+	mb_params_free(&cfg->params);
+}
+
+uint32_t
+mb_activity_config_share(const struct mb_activity_config *cfg, uint32_t i)
+{
+	if (cfg->async == 0)
+		return (1);
+	return (cfg->async / cfg->threads + (i < cfg->async % cfg->threads));
+}

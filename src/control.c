@@ -1,0 +1,205 @@
+/* The control loop: activities, signals and the progress line. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "activity.h"
+#include "clock.h"
+#include "control.h"
+#include "units.h"
+#include "xmalloc.h"
+
+struct mb_control {
+	struct mb_control_opts	 opts;
+	struct event_base	*base;
+	struct event		*sigint_ev;
+	struct event		*sigterm_ev;
+	struct event		*progress_ev;
+	struct event		*drain_ev;
+	struct mb_activity	*running;	/* the activity being run */
+	int			 interrupted;	/* signals seen */
+	int			 tty;		/* stderr is a terminal */
+	int			 progress_shown; /* a \r line is on screen */
+	uint64_t		 last_ops;
+	uint64_t		 last_ns;
+};
+
+static void
+control_progress_clear(struct mb_control *c)
+{
+	if (c->progress_shown) {
+		fputs("\r\033[K", stderr);
+		c->progress_shown = 0;
+	}
+}
+
+static void
+control_progress_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_control	*c = arg;
+	struct mb_activity	*a = c->running;
+	uint64_t		 ops, total, now;
+	char			 done[16], all[16], rate[16], pct[16];
+	double			 secs;
+
+	if (a == NULL || mb_activity_state(a) == MB_STATE_STARTING)
+		return;
+	now = mb_clock_ns();
+	ops = mb_activity_ops(a);
+	total = mb_activity_cycles_total(a);
+	secs = (double)(now - c->last_ns) / 1e9;
+	mb_units_count(rate, sizeof rate, secs > 0 ?
+	    (double)(ops - c->last_ops) / secs : 0);
+	mb_units_count(done, sizeof done, (double)ops);
+	if (total == MB_CYCLE_UNBOUNDED) {
+		snprintf(pct, sizeof pct, "-");
+		snprintf(all, sizeof all, "-");
+	} else {
+		snprintf(pct, sizeof pct, "%.0f%%", total == 0 ? 100.0 :
+		    100.0 * (double)ops / (double)total);
+		mb_units_count(all, sizeof all, (double)total);
+	}
+	control_progress_clear(c);
+	fprintf(stderr, "%s  %s  %s/%s  %s op/s%s",
+	    mb_activity_config(a)->alias, pct, done, all, rate,
+	    c->tty ? "" : "\n");
+	c->progress_shown = c->tty;
+	fflush(stderr);
+	c->last_ops = ops;
+	c->last_ns = now;
+}
+
+/* The drain after a stop took too long: cancel what is left (counted). */
+static void
+control_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_control	*c = arg;
+
+	if (c->running != NULL)
+		mb_activity_abort(c->running);
+}
+
+static void
+control_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct mb_control	*c = arg;
+	struct timeval		 tv;
+
+	if (c->interrupted++ > 0) {
+		/* The second one: the user wants out now. */
+		control_progress_clear(c);
+		fprintf(stderr, "moonbench: interrupted again, exiting at "
+		    "once\n");
+		_exit(MB_EXIT_INTERRUPTED);
+	}
+	control_progress_clear(c);
+	if (!c->opts.quiet) {
+		fprintf(stderr, "moonbench: %s: stopping (press Ctrl-C again "
+		    "to exit at once)\n", strsignal(sig));
+	}
+	if (c->running != NULL) {
+		mb_activity_stop(c->running);
+		tv.tv_sec = c->opts.drain_ns / 1000000000u;
+		tv.tv_usec = c->opts.drain_ns % 1000000000u / 1000;
+		evtimer_add(c->drain_ev, &tv);
+	}
+}
+
+struct mb_control *
+mb_control_new(const struct mb_control_opts *opts, char **cause)
+{
+	struct mb_control	*c;
+
+	/* Motors run their own bases in other threads: make libevent's
+	 * global state thread-safe (each base stays lock-free). */
+	evthread_use_pthreads();
+	c = xcalloc(1, sizeof *c);
+	c->opts = *opts;
+	c->tty = isatty(STDERR_FILENO);
+	if ((c->base = event_base_new()) == NULL)
+		goto fail;
+	c->sigint_ev = evsignal_new(c->base, SIGINT, control_signal_cb, c);
+	c->sigterm_ev = evsignal_new(c->base, SIGTERM, control_signal_cb, c);
+	c->progress_ev = event_new(c->base, -1, EV_PERSIST,
+	    control_progress_cb, c);
+	c->drain_ev = evtimer_new(c->base, control_drain_cb, c);
+	if (c->sigint_ev == NULL || c->sigterm_ev == NULL ||
+	    c->progress_ev == NULL || c->drain_ev == NULL ||
+	    event_add(c->sigint_ev, NULL) != 0 ||
+	    event_add(c->sigterm_ev, NULL) != 0)
+		goto fail;
+	return (c);
+fail:
+	*cause = xstrdup("cannot create the control loop");
+	mb_control_free(c);
+	return (NULL);
+}
+
+void
+mb_control_free(struct mb_control *c)
+{
+	if (c == NULL)
+		return;
+	if (c->sigint_ev != NULL)
+		event_free(c->sigint_ev);
+	if (c->sigterm_ev != NULL)
+		event_free(c->sigterm_ev);
+	if (c->progress_ev != NULL)
+		event_free(c->progress_ev);
+	if (c->drain_ev != NULL)
+		event_free(c->drain_ev);
+	if (c->base != NULL)
+		event_base_free(c->base);
+	free(c);
+}
+
+struct event_base *
+mb_control_base(struct mb_control *c)
+{
+	return (c->base);
+}
+
+static void
+control_activity_done(struct mb_activity *a, void *arg)
+{
+	struct mb_control	*c = arg;
+
+	event_base_loopbreak(c->base);
+}
+
+int
+mb_control_run(struct mb_control *c, struct mb_activity *a, char **cause)
+{
+	struct timeval	tv;
+
+	c->running = a;
+	c->last_ops = 0;
+	c->last_ns = mb_clock_ns();
+	if (mb_activity_start(a, c->base, control_activity_done, c,
+	    cause) != 0) {
+		c->running = NULL;
+		return (MB_EXIT_FAILED);
+	}
+	if (c->opts.progress_ns != 0 && !c->opts.quiet) {
+		tv.tv_sec = c->opts.progress_ns / 1000000000u;
+		tv.tv_usec = c->opts.progress_ns % 1000000000u / 1000;
+		event_add(c->progress_ev, &tv);
+	}
+	while (!MB_STATE_TERMINAL(mb_activity_state(a)))
+		event_base_loop(c->base, EVLOOP_ONCE);
+	event_del(c->progress_ev);
+	event_del(c->drain_ev);
+	control_progress_clear(c);
+	c->running = NULL;
+	if (c->interrupted)
+		return (MB_EXIT_INTERRUPTED);
+	return (mb_activity_state(a) == MB_STATE_ERRORED ? MB_EXIT_FAILED :
+	    MB_EXIT_OK);
+}

@@ -1,0 +1,220 @@
+/*
+ * moonbench's command line: global options anywhere, then a command.
+ * Usage errors exit 2 with a message that names what was wrong.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "control.h"
+#include "help.h"
+#include "params.h"
+#include "summary.h"
+#include "xmalloc.h"
+
+struct main_opts {
+	struct mb_control_opts	 control;
+	const char		*help_topic;	/* --help TOPIC */
+	int			 help;
+	int			 version;
+	int			 list_drivers;
+};
+
+static const char *const main_option_names[] = {
+	"--progress", "--quiet", "--list-drivers", "--help", "--version",
+	NULL
+};
+
+static int
+main_usage_error(char *cause)
+{
+	fprintf(stderr, "moonbench: %s\n", cause);
+	free(cause);
+	return (MB_EXIT_USAGE);
+}
+
+static int
+main_progress(struct main_opts *o, const char *v, char **cause)
+{
+	if (strcmp(v, "off") == 0) {
+		o->control.progress_ns = 0;
+		return (0);
+	}
+	if (mb_param_duration("--progress", v, &o->control.progress_ns,
+	    cause) != 0)
+		return (-1);
+	if (o->control.progress_ns < 10000000) {
+		*cause = xfmt("--progress: expected 'off' or an interval of "
+		    "at least 10ms, got '%s'", v);
+		return (-1);
+	}
+	return (0);
+}
+
+static const char *
+main_nearest_option(const char *arg)
+{
+	struct mb_param_spec		 specs[8];
+	const struct mb_param_spec	*tables[2] = { specs, NULL };
+	size_t				 i;
+
+	memset(specs, 0, sizeof specs);
+	for (i = 0; main_option_names[i] != NULL; i++)
+		specs[i].name = main_option_names[i];
+	return (mb_params_nearest(tables, arg));
+}
+
+/* Take the global options out of argv, wherever they stand; what is left
+ * (the command and its params) is compacted in argv[0..*argc). */
+static int
+main_options(struct main_opts *o, int *argc, char **argv, char **cause)
+{
+	int		 i, n = 0;
+	const char	*a, *near;
+
+	for (i = 0; i < *argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0') {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			while (++i < *argc)
+				argv[n++] = argv[i];
+			break;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			o->help = 1;
+			/* --help TOPIC: a following word that is no param */
+			if (i + 1 < *argc && argv[i + 1][0] != '-' &&
+			    strchr(argv[i + 1], '=') == NULL &&
+			    strcmp(argv[i + 1], "run") != 0)
+				o->help_topic = argv[++i];
+		} else if (strncmp(a, "--help=", 7) == 0) {
+			o->help = 1;
+			o->help_topic = a + 7;
+		} else if (strcmp(a, "--version") == 0 ||
+		    strcmp(a, "-V") == 0)
+			o->version = 1;
+		else if (strcmp(a, "--list-drivers") == 0)
+			o->list_drivers = 1;
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			o->control.quiet = 1;
+		else if (strncmp(a, "--progress=", 11) == 0) {
+			if (main_progress(o, a + 11, cause) != 0)
+				return (-1);
+		} else if (strcmp(a, "--progress") == 0) {
+			if (i + 1 == *argc) {
+				*cause = xstrdup("--progress: expected an "
+				    "interval like 1s, or 'off'");
+				return (-1);
+			}
+			if (main_progress(o, argv[++i], cause) != 0)
+				return (-1);
+		} else {
+			near = main_nearest_option(a);
+			if (near != NULL)
+				*cause = xfmt("unknown option '%s' (did you "
+				    "mean '%s'?)", a, near);
+			else
+				*cause = xfmt("unknown option '%s' (see "
+				    "moonbench --help)", a);
+			return (-1);
+		}
+	}
+	*argc = n;
+	return (0);
+}
+
+static int
+main_run(struct main_opts *o, int argc, char **argv)
+{
+	struct mb_params	 params;
+	struct mb_activity	*a = NULL;
+	struct mb_control	*c = NULL;
+	char			*cause = NULL;
+	int			 i, rc;
+
+	mb_params_init(&params);
+	for (i = 0; i < argc; i++) {
+		if (mb_params_add(&params, argv[i], &cause) != 0) {
+			mb_params_free(&params);
+			return (main_usage_error(cause));
+		}
+	}
+	/* diag and the drivers of this version have one op: one pass is one
+	 * cycle until workloads bring op sequences. */
+	a = mb_activity_new(&params, NULL, 1, &cause);
+	mb_params_free(&params);
+	if (a == NULL)
+		return (main_usage_error(cause));
+	if ((c = mb_control_new(&o->control, &cause)) == NULL) {
+		mb_activity_free(a);
+		fprintf(stderr, "moonbench: %s\n", cause);
+		free(cause);
+		return (MB_EXIT_FAILED);
+	}
+	rc = mb_control_run(c, a, &cause);
+	if (cause != NULL) {
+		fprintf(stderr, "moonbench: %s\n", cause);
+		free(cause);
+	}
+	if (mb_activity_cause(a) != NULL)
+		fprintf(stderr, "moonbench: %s: %s\n",
+		    mb_activity_config(a)->alias, mb_activity_cause(a));
+	if (!o->control.quiet || rc != MB_EXIT_OK)
+		mb_summary_print(stderr, a);
+	mb_control_free(c);
+	mb_activity_free(a);
+	return (rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct main_opts	 o;
+	char			*cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.control.progress_ns = 1000000000u;
+	o.control.drain_ns = 500000000u;
+	argc--;
+	argv++;
+	if (main_options(&o, &argc, argv, &cause) != 0)
+		return (main_usage_error(cause));
+
+	if (o.version) {
+		mb_help_version(stdout);
+		return (MB_EXIT_OK);
+	}
+	if (o.help) {
+		if (o.help_topic == NULL) {
+			mb_help_usage(stdout);
+			return (MB_EXIT_OK);
+		}
+		if (mb_help_topic(stdout, o.help_topic, &cause) != 0)
+			return (main_usage_error(cause));
+		return (MB_EXIT_OK);
+	}
+	if (o.list_drivers) {
+		mb_help_list_drivers(stdout);
+		return (MB_EXIT_OK);
+	}
+	if (argc == 0) {
+		mb_help_usage(stderr);
+		return (MB_EXIT_USAGE);
+	}
+	if (strcmp(argv[0], "run") == 0)
+		return (main_run(&o, argc - 1, argv + 1));
+	if (strchr(argv[0], '=') != NULL)
+		cause = xfmt("expected a command before '%s'; did you mean "
+		    "'moonbench run %s'?", argv[0], argv[0]);
+	else
+		cause = xfmt("unknown command '%s'; this version runs "
+		    "'moonbench run driver=NAME ...' (see moonbench --help)",
+		    argv[0]);
+	return (main_usage_error(cause));
+}

@@ -1,0 +1,568 @@
+/* Motors: one thread, one event loop, one action, a recycled op pool. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_EVENTFD_H
+#include <sys/eventfd.h>
+#endif
+#include <fcntl.h>
+
+#include <event2/event.h>
+
+#include "clock.h"
+#include "hdr.h"
+#include "motor.h"
+#include "xmalloc.h"
+
+/* Ops submitted per loop turn before the motor lets its loop look at
+ * commands and timers again: keeps a stop or a swap within one turn. */
+#define MOTOR_PUMP_BUDGET	1024
+/* Callbacks the loop runs before it polls again. Completions activate the
+ * pump and the pump's submits activate completions: without this bound an
+ * async ping-pong would keep the loop from ever reading its wake-up fd. */
+#define MOTOR_MAX_CALLBACKS	32
+#define MOTOR_HISTORY		8
+
+struct mb_motor {
+	struct mb_motor_env	 env;
+	unsigned		 index;
+	uint32_t		 limit;		/* its share of async (1: sync) */
+	int			 sync;		/* the action is sync */
+	pthread_t		 thread;
+	int			 started;	/* thread created */
+	_Atomic int		 state;		/* enum mb_state */
+	_Atomic int		 opened;	/* opened, waiting for GO */
+	char			*cause;		/* why it errored */
+
+	/* The controller's way in: command bits plus a wake-up descriptor. */
+	_Atomic unsigned	 cmds;		/* 1 << enum mb_motor_cmd */
+	int			 wake_rfd;
+	int			 wake_wfd;
+
+	/* Everything below belongs to the motor's thread. */
+	struct event_base	*base;
+	struct event		*wake_ev;	/* wake_rfd readable */
+	struct event		*pump_ev;	/* activated by completions */
+	struct event		*yield_ev;	/* zero timer after a budget */
+	void			*action;
+	unsigned char		*pool;		/* npool contexts, op_stride apart */
+	size_t			 op_stride;
+	uint32_t		 npool;
+	struct mb_op		*free;		/* pool of idle contexts */
+	struct mb_op		*ready;		/* completed, not yet retired */
+	struct mb_op	       **ready_tail;
+	uint32_t		 inflight;	/* submitted, not yet retired */
+	uint64_t		 cur;		/* next cycle of the stride */
+	uint64_t		 cur_end;	/* end of the stride */
+	struct mb_cycles_claim	 claim;		/* blocks claimed, not begun */
+	uint64_t		 nops;		/* retired ops (mirror of stats.ops) */
+	int			 running;	/* got GO */
+	int			 exhausted;	/* no cycles left */
+	int			 stopping;	/* STOP or END seen */
+	enum mb_state		 stop_state;	/* state once drained */
+	int			 pumping;	/* inside motor_pump */
+	int			 pump_scheduled;
+	int			 done;		/* loop asked to break */
+	enum mb_state		 history[MOTOR_HISTORY];
+	int			 nhistory;
+	struct mb_motor_stats	 stats;
+};
+
+static const char *const state_names[] = {
+	"initialized", "starting", "running", "stopping", "stopped",
+	"finished", "errored"
+};
+
+const char *
+mb_state_name(enum mb_state s)
+{
+	if ((unsigned)s >= sizeof state_names / sizeof state_names[0])
+		return ("unknown");
+	return (state_names[s]);
+}
+
+static void
+motor_notify(struct mb_motor *m)
+{
+	uint64_t	one = 1;
+	ssize_t		n;
+
+	do
+		n = write(m->env.notify_fd, &one, sizeof one);
+	while (n == -1 && errno == EINTR);
+	/* EAGAIN: the counter is already non-zero, the controller will look. */
+}
+
+static void
+motor_set_state(struct mb_motor *m, enum mb_state s)
+{
+	if (m->nhistory < MOTOR_HISTORY)
+		m->history[m->nhistory++] = s;
+	atomic_store_explicit(&m->state, s, memory_order_release);
+	motor_notify(m);
+}
+
+static void
+motor_fail(struct mb_motor *m, char *cause)
+{
+	free(m->cause);
+	m->cause = cause;
+	m->stop_state = MB_STATE_ERRORED;
+	/* Tell the controller now, so it stops the other motors. */
+	if (m->running && !m->stopping)
+		motor_set_state(m, MB_STATE_STOPPING);
+	m->stopping = 1;
+}
+
+struct mb_motor *
+mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
+    int sync)
+{
+	struct mb_motor	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->env = *env;
+	m->index = index;
+	m->limit = limit == 0 ? 1 : limit;
+	m->sync = sync;
+	m->wake_rfd = m->wake_wfd = -1;
+	m->ready_tail = &m->ready;
+	m->stop_state = MB_STATE_FINISHED;
+	atomic_init(&m->state, MB_STATE_INITIALIZED);
+	atomic_init(&m->opened, 0);
+	atomic_init(&m->cmds, 0);
+	atomic_init(&m->stats.ops, 0);
+	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
+	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	return (m);
+}
+
+/* ---- the ready list and retiring ---- */
+
+void
+mb_op_complete(struct mb_op *op, int status)
+{
+	struct mb_motor	*m = op->motor;
+
+	if (op->state != MB_OP_INFLIGHT) {
+		/* A driver bug, not a user error: fail loudly. */
+		fprintf(stderr, "moonbench: driver '%s' completed cycle %llu "
+		    "twice\n", m->env.driver->name,
+		    (unsigned long long)op->cycle);
+		abort();
+	}
+	op->end_ns = mb_clock_ns();
+	op->status = status;
+	op->state = MB_OP_DONE;
+	op->next = NULL;
+	*m->ready_tail = op;
+	m->ready_tail = &op->next;
+	if (!m->pumping && !m->pump_scheduled) {
+		m->pump_scheduled = 1;
+		event_active(m->pump_ev, EV_TIMEOUT, 0);
+	}
+}
+
+static void
+motor_retire_ready(struct mb_motor *m)
+{
+	struct mb_op	*op;
+
+	while ((op = m->ready) != NULL) {
+		m->ready = op->next;
+		if (m->ready == NULL)
+			m->ready_tail = &m->ready;
+		if (op->status == 0) {
+			hdr_record(m->stats.service,
+			    (int64_t)(op->end_ns - op->start_ns));
+			m->stats.ok++;
+		} else
+			m->stats.errors[op->status]++;
+		m->nops++;
+		op->state = MB_OP_FREE;
+		op->next = m->free;
+		m->free = op;
+		m->inflight--;
+	}
+	atomic_store_explicit(&m->stats.ops, m->nops, memory_order_relaxed);
+}
+
+/* ---- submitting ---- */
+
+static int
+motor_next_cycle(struct mb_motor *m, uint64_t *cycle)
+{
+	if (m->cur == m->cur_end) {
+		if (m->exhausted)
+			return (0);
+		if (!mb_cycles_take(m->env.cycles, &m->claim, &m->cur,
+		    &m->cur_end)) {
+			m->exhausted = 1;
+			return (0);
+		}
+	}
+	*cycle = m->cur;
+	return (1);
+}
+
+static void
+motor_finish_if_drained(struct mb_motor *m)
+{
+	if (m->done || m->inflight != 0 || m->ready != NULL)
+		return;
+	if (!m->stopping && !m->exhausted)
+		return;
+	m->done = 1;
+	event_base_loopbreak(m->base);
+}
+
+static void
+motor_pump(struct mb_motor *m)
+{
+	const struct mb_driver	*d = m->env.driver;
+	struct mb_op		*op;
+	uint64_t		 cycle;
+	unsigned		 budget = MOTOR_PUMP_BUDGET;
+
+	m->pump_scheduled = 0;
+	m->pumping = 1;
+	for (;;) {
+		motor_retire_ready(m);
+		if (!m->running || m->stopping || m->inflight >= m->limit)
+			break;
+		if (budget == 0) {
+			static const struct timeval zero = { 0, 0 };
+
+			/* Let the loop serve commands, then carry on. */
+			evtimer_add(m->yield_ev, &zero);
+			break;
+		}
+		if (!motor_next_cycle(m, &cycle))
+			break;
+		op = m->free;
+		m->free = op->next;
+		op->next = NULL;
+		op->cycle = cycle;
+		op->status = 0;
+		op->state = MB_OP_INFLIGHT;
+		m->inflight++;
+		if (m->inflight > m->stats.max_inflight)
+			m->stats.max_inflight = m->inflight;
+		op->start_ns = mb_clock_ns();
+		if (d->submit(m->action, op) == MB_SUBMIT_FULL) {
+			/* Not accepted: the cycle stays next in line. */
+			op->state = MB_OP_FREE;
+			op->next = m->free;
+			m->free = op;
+			m->inflight--;
+			if (m->inflight == 0) {
+				motor_fail(m, xfmt("driver '%s' refused an op "
+				    "with nothing in flight", d->name));
+			}
+			break;
+		}
+		m->cur++;
+		budget--;
+		if (m->sync && op->state == MB_OP_INFLIGHT) {
+			motor_fail(m, xfmt("driver '%s' did not complete a "
+			    "sync op before returning", d->name));
+			break;
+		}
+	}
+	m->pumping = 0;
+	motor_retire_ready(m);
+	motor_finish_if_drained(m);
+}
+
+static void
+motor_pump_cb(evutil_socket_t fd, short what, void *arg)
+{
+	motor_pump(arg);
+}
+
+/* ---- commands from the controller ---- */
+
+/* The drain took too long: cancel what is in flight and count it. The
+ * driver's cancel guarantees no callback touches the context again. */
+static void
+motor_abort(struct mb_motor *m)
+{
+	struct mb_op	*op;
+	uint32_t	 i;
+
+	if (!m->stopping) {
+		m->stopping = 1;
+		m->stop_state = MB_STATE_STOPPED;
+		motor_set_state(m, MB_STATE_STOPPING);
+	}
+	motor_retire_ready(m);
+	for (i = 0; i < m->npool && m->inflight > 0; i++) {
+		op = (struct mb_op *)(m->pool + i * m->op_stride);
+		if (op->state != MB_OP_INFLIGHT)
+			continue;
+		m->env.driver->cancel(m->action, op);
+		op->state = MB_OP_FREE;
+		op->next = m->free;
+		m->free = op;
+		m->inflight--;
+		m->stats.aborted++;
+	}
+}
+
+static void
+motor_wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_motor	*m = arg;
+	uint64_t	 buf;
+	unsigned	 cmds;
+
+	while (read(fd, &buf, sizeof buf) > 0)
+		continue;
+	cmds = atomic_exchange_explicit(&m->cmds, 0, memory_order_acquire);
+	if (cmds & (1u << MB_MOTOR_STOP) && !m->stopping) {
+		m->stopping = 1;
+		m->stop_state = MB_STATE_STOPPED;
+		motor_set_state(m, MB_STATE_STOPPING);
+	}
+	if (cmds & (1u << MB_MOTOR_END) && !m->stopping) {
+		m->stopping = 1;
+		m->stop_state = MB_STATE_FINISHED;
+		motor_set_state(m, MB_STATE_STOPPING);
+	}
+	if (cmds & (1u << MB_MOTOR_ABORT))
+		motor_abort(m);
+	if (cmds & (1u << MB_MOTOR_GO) && !m->running && !m->stopping) {
+		m->running = 1;
+		motor_set_state(m, MB_STATE_RUNNING);
+	}
+	motor_pump(m);
+}
+
+void
+mb_motor_send(struct mb_motor *m, enum mb_motor_cmd cmd)
+{
+	uint64_t	one = 1;
+	ssize_t		n;
+
+	atomic_fetch_or_explicit(&m->cmds, 1u << cmd, memory_order_release);
+	do
+		n = write(m->wake_wfd, &one, sizeof one);
+	while (n == -1 && errno == EINTR);
+}
+
+/* ---- the thread ---- */
+
+static int
+motor_open(struct mb_motor *m)
+{
+	const struct mb_driver	*d = m->env.driver;
+	struct event_config	*cfg;
+	struct mb_action_env	 aenv;
+	struct mb_op		*op;
+	char			*cause = NULL;
+	uint32_t		 i;
+
+	cfg = event_config_new();
+	if (cfg == NULL)
+		goto nobase;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK |
+	    EVENT_BASE_FLAG_PRECISE_TIMER);
+	event_config_set_max_dispatch_interval(cfg, NULL, MOTOR_MAX_CALLBACKS,
+	    0);
+	m->base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (m->base == NULL)
+		goto nobase;
+	m->wake_ev = event_new(m->base, m->wake_rfd, EV_READ | EV_PERSIST,
+	    motor_wake_cb, m);
+	m->pump_ev = event_new(m->base, -1, 0, motor_pump_cb, m);
+	m->yield_ev = evtimer_new(m->base, motor_pump_cb, m);
+	if (m->wake_ev == NULL || m->pump_ev == NULL || m->yield_ev == NULL ||
+	    event_add(m->wake_ev, NULL) != 0)
+		goto nobase;
+
+	memset(&aenv, 0, sizeof aenv);
+	aenv.base = m->base;
+	aenv.params = m->env.params;
+	aenv.shared = m->env.driver_shared;
+	aenv.motor_index = m->index;
+	aenv.async_limit = m->sync ? 0 : m->limit;
+	m->action = d->open(&aenv, &cause);
+	if (m->action == NULL) {
+		motor_fail(m, xfmt("driver '%s': %s", d->name,
+		    cause != NULL ? cause : "cannot open"));
+		free(cause);
+		return (-1);
+	}
+
+	/* The whole pool now: nothing is allocated per op later. */
+	m->op_stride = (sizeof(struct mb_op) + d->op_size + 15) & ~(size_t)15;
+	m->npool = m->limit;
+	m->pool = xcalloc(m->npool, m->op_stride);
+	for (i = m->npool; i-- > 0;) {
+		op = (struct mb_op *)(m->pool + i * m->op_stride);
+		op->motor = m;
+		op->state = MB_OP_FREE;
+		if (d->op_init != NULL)
+			d->op_init(m->action, op);
+		op->next = m->free;
+		m->free = op;
+	}
+	return (0);
+
+nobase:
+	motor_fail(m, xstrdup("cannot create the motor's event loop"));
+	return (-1);
+}
+
+static void
+motor_close(struct mb_motor *m)
+{
+	const struct mb_driver	*d = m->env.driver;
+	uint32_t		 i;
+
+	if (m->action != NULL) {
+		if (d->op_fini != NULL) {
+			for (i = 0; i < m->npool; i++) {
+				d->op_fini(m->action,
+				    (struct mb_op *)(m->pool + i * m->op_stride));
+			}
+		}
+		d->close(m->action);
+		m->action = NULL;
+	}
+	free(m->pool);
+	m->pool = NULL;
+	if (m->yield_ev != NULL)
+		event_free(m->yield_ev);
+	if (m->pump_ev != NULL)
+		event_free(m->pump_ev);
+	if (m->wake_ev != NULL)
+		event_free(m->wake_ev);
+	if (m->base != NULL)
+		event_base_free(m->base);
+	m->yield_ev = m->pump_ev = m->wake_ev = NULL;
+	m->base = NULL;
+}
+
+static void *
+motor_main(void *arg)
+{
+	struct mb_motor	*m = arg;
+
+	motor_set_state(m, MB_STATE_STARTING);
+	if (motor_open(m) == 0) {
+		atomic_store_explicit(&m->opened, 1, memory_order_release);
+		motor_notify(m);
+		event_base_dispatch(m->base);
+	}
+	motor_close(m);
+	/* Terminal: the controller may join and read everything now. */
+	motor_set_state(m, m->stop_state);
+	return (NULL);
+}
+
+int
+mb_motor_start(struct mb_motor *m, char **cause)
+{
+	sigset_t	 all, old;
+	int		 error;
+#ifdef HAVE_SYS_EVENTFD_H
+	m->wake_rfd = m->wake_wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->wake_rfd == -1) {
+#else
+	int		 fds[2];
+
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0) {
+		m->wake_rfd = fds[0];
+		m->wake_wfd = fds[1];
+	} else {
+#endif
+		*cause = xfmt("motor %u: cannot create its wake-up descriptor: "
+		    "%s", m->index, strerror(errno));
+		return (-1);
+	}
+	/* Motors block every signal: the controller handles them. Block
+	 * before creating the thread so none lands there in between. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	error = pthread_create(&m->thread, NULL, motor_main, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (error != 0) {
+		*cause = xfmt("motor %u: cannot create its thread: %s",
+		    m->index, strerror(error));
+		return (-1);
+	}
+	m->started = 1;
+	return (0);
+}
+
+enum mb_state
+mb_motor_state(const struct mb_motor *m)
+{
+	return (atomic_load_explicit(&m->state, memory_order_acquire));
+}
+
+int
+mb_motor_is_ready(const struct mb_motor *m)
+{
+	return (atomic_load_explicit(&m->opened, memory_order_acquire));
+}
+
+const char *
+mb_motor_cause(const struct mb_motor *m)
+{
+	return (m->cause);
+}
+
+void
+mb_motor_join(struct mb_motor *m)
+{
+	if (m->started) {
+		pthread_join(m->thread, NULL);
+		m->started = 0;
+	}
+}
+
+void
+mb_motor_free(struct mb_motor *m)
+{
+	if (m == NULL)
+		return;
+	mb_motor_join(m);
+	if (m->wake_rfd != -1)
+		close(m->wake_rfd);
+	if (m->wake_wfd != -1 && m->wake_wfd != m->wake_rfd)
+		close(m->wake_wfd);
+	hdr_free(m->stats.service);
+	free(m->cause);
+	free(m);
+}
+
+const struct mb_motor_stats *
+mb_motor_stats(const struct mb_motor *m)
+{
+	return (&m->stats);
+}
+
+uint32_t
+mb_motor_limit(const struct mb_motor *m)
+{
+	return (m->limit);
+}
+
+int
+mb_motor_history(const struct mb_motor *m, enum mb_state *out, int max)
+{
+	int	i;
+
+	for (i = 0; i < m->nhistory && i < max; i++)
+		out[i] = m->history[i];
+	return (m->nhistory);
+}

@@ -1,0 +1,78 @@
+/*
+ * A motor: one thread with its own lock-free event_base, its driver's
+ * action and a pool of op contexts. It takes stride blocks of cycles,
+ * submits ops while its share of `async` allows and the action accepts,
+ * retires completed ops from its ready list, and at the end retires until
+ * nothing is pending. The controller reaches it only through mb_motor_send
+ * (a command queue plus an eventfd its loop watches); the motor reports
+ * state changes by writing to the activity's notify descriptor.
+ */
+#ifndef MB_MOTOR_H
+#define MB_MOTOR_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "cycles.h"
+#include "driver.h"
+#include "errclass.h"
+
+struct hdr;
+struct mb_motor;
+
+enum mb_state {
+	MB_STATE_INITIALIZED,
+	MB_STATE_STARTING,
+	MB_STATE_RUNNING,
+	MB_STATE_STOPPING,
+	MB_STATE_STOPPED,	/* stopped before its cycles ran out */
+	MB_STATE_FINISHED,	/* ran its cycles (or its duration) */
+	MB_STATE_ERRORED,
+};
+#define MB_STATE_TERMINAL(s) ((s) >= MB_STATE_STOPPED)
+const char	*mb_state_name(enum mb_state);
+
+enum mb_motor_cmd {
+	MB_MOTOR_GO,		/* leave the start barrier and run */
+	MB_MOTOR_STOP,		/* take no more cycles, drain: stopped */
+	MB_MOTOR_END,		/* the duration is over, drain: finished */
+	MB_MOTOR_ABORT,		/* cancel what is in flight (counted) */
+};
+
+/* What a motor needs from its activity; it outlives the motor. */
+struct mb_motor_env {
+	const struct mb_driver	*driver;
+	void			*driver_shared;
+	const struct mb_params	*params;
+	struct mb_cycles	*cycles;
+	int			 notify_fd;	/* written on state changes */
+};
+
+/* Counters the motor writes with plain stores; read after it ends, except
+ * `ops`, which progress reads while it runs. */
+struct mb_motor_stats {
+	_Atomic uint64_t	 ops;		/* retired ops */
+	uint64_t		 ok;
+	uint64_t		 errors[MB_ERRCLASS_MAX];
+	uint64_t		 aborted;	/* cancelled in flight at the end */
+	uint32_t		 max_inflight;
+	struct hdr		*service;	/* successful ops' service time */
+};
+
+struct mb_motor	*mb_motor_new(const struct mb_motor_env *, unsigned index,
+		     uint32_t limit, int sync);
+int		 mb_motor_start(struct mb_motor *, char **cause);
+void		 mb_motor_send(struct mb_motor *, enum mb_motor_cmd);
+enum mb_state	 mb_motor_state(const struct mb_motor *);
+/* Why the motor errored (NULL if it did not). */
+int		 mb_motor_is_ready(const struct mb_motor *);
+const char	*mb_motor_cause(const struct mb_motor *);
+void		 mb_motor_join(struct mb_motor *);
+void		 mb_motor_free(struct mb_motor *);
+const struct mb_motor_stats *mb_motor_stats(const struct mb_motor *);
+uint32_t	 mb_motor_limit(const struct mb_motor *);
+/* The states the motor went through, in order (for tests). */
+int		 mb_motor_history(const struct mb_motor *, enum mb_state *,
+		     int max);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * The op context: the recycled per-op record a motor hands its action. It is
+ * allocated when the motor starts, with the driver's private area right
+ * after it, and recycled when the op retires: nothing is allocated per op.
+ */
+#ifndef MB_OP_H
+#define MB_OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mb_motor;
+
+enum mb_op_state {
+	MB_OP_FREE,		/* in the motor's pool */
+	MB_OP_INFLIGHT,		/* submitted, the action owns it */
+	MB_OP_DONE,		/* completed, on the motor's ready list */
+};
+
+struct mb_op {
+	struct mb_op	*next;		/* pool or ready list; the action's
+					   while the op is in flight */
+	struct mb_motor	*motor;		/* owner; ops never change motor */
+	uint64_t	 cycle;		/* the cycle this op runs */
+	uint64_t	 start_ns;	/* actual start (submit) */
+	uint64_t	 end_ns;	/* completion, set by mb_op_complete */
+	int		 status;	/* 0 success, else an errclass id */
+	enum mb_op_state state;
+	/* The driver's private area follows, aligned to 16 bytes. */
+	_Alignas(16) unsigned char priv[];
+};
+
+/* The driver's per-op area (driver->op_size bytes, zeroed at start). */
+static inline void *
+mb_op_priv(struct mb_op *op)
+{
+	return (op->priv);
+}
+
+/*
+ * The action tells the motor that op finished, with status 0 or an errclass
+ * id. Called on the motor's thread, from submit (sync) or an event callback
+ * (async); ops may complete in any order. The op is retired later by the
+ * motor, never inside this call.
+ */
+void	mb_op_complete(struct mb_op *op, int status);
+
+#endif

@@ -1,0 +1,71 @@
+/* Printing what an activity did once it ended. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "activity.h"
+#include "hdr.h"
+#include "summary.h"
+#include "units.h"
+
+static void
+summary_range(char *buf, size_t len, const struct mb_activity_config *cfg)
+{
+	if (cfg->cycle_end == MB_CYCLE_UNBOUNDED)
+		snprintf(buf, len, "%" PRIu64 "..", cfg->cycle_start);
+	else
+		snprintf(buf, len, "%" PRIu64 "..%" PRIu64, cfg->cycle_start,
+		    cfg->cycle_end);
+}
+
+void
+mb_summary_print(FILE *f, const struct mb_activity *a)
+{
+	const struct mb_activity_config	*cfg = mb_activity_config(a);
+	const struct mb_activity_totals	*t = mb_activity_totals(a);
+	static const double		 pcts[] = { 50, 90, 99, 99.9, 99.99 };
+	static const char		*names[] = { "p50", "p90", "p99",
+					     "p99.9", "p99.99" };
+	char				 b1[32], b2[32], range[64];
+	double				 secs;
+	size_t				 i;
+	int				 c;
+
+	secs = (double)t->elapsed_ns / 1e9;
+	summary_range(range, sizeof range, cfg);
+	fprintf(f, "%s (%s): %s in %s\n", cfg->alias, cfg->driver->name,
+	    mb_state_name(mb_activity_state(a)),
+	    mb_units_ns(b1, sizeof b1, (double)t->elapsed_ns));
+	if (cfg->shard_count > 1)
+		fprintf(f, "  cycles      %s, shard %u/%u\n", range,
+		    cfg->shard_index, cfg->shard_count);
+	else
+		fprintf(f, "  cycles      %s\n", range);
+	if (cfg->async != 0)
+		fprintf(f, "  threads     %u, async %u\n", cfg->threads,
+		    cfg->async);
+	else
+		fprintf(f, "  threads     %u, sync\n", cfg->threads);
+	fprintf(f, "  ops         %" PRIu64 " (%" PRIu64 " ok, %" PRIu64
+	    " errors", t->ops, t->ok, t->errors);
+	if (t->aborted != 0)
+		fprintf(f, ", %" PRIu64 " aborted in flight", t->aborted);
+	fprintf(f, "), %s op/s\n", mb_units_count(b2, sizeof b2,
+	    secs > 0 ? (double)t->ops / secs : 0));
+	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
+		if (t->by_class[c] != 0)
+			fprintf(f, "  error       %-20s %" PRIu64 "\n",
+			    mb_errclass_name(c), t->by_class[c]);
+	}
+	if (hdr_count(t->service) == 0)
+		return;
+	fprintf(f, "  servicetime");
+	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++) {
+		fprintf(f, " %s %s", names[i], mb_units_ns(b1, sizeof b1,
+		    (double)hdr_percentile(t->service, pcts[i])));
+	}
+	fprintf(f, " max %s mean %s\n",
+	    mb_units_ns(b1, sizeof b1, (double)hdr_max(t->service)),
+	    mb_units_ns(b2, sizeof b2, hdr_mean(t->service)));
+}
