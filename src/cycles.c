@@ -14,7 +14,11 @@ mb_cycles_init(struct mb_cycles *c, uint64_t start, uint64_t end,
 	c->stride = stride == 0 ? 1 : stride;
 	c->shard_count = shard_count == 0 ? 1 : shard_count;
 	c->shard_index = shard_index % c->shard_count;
-	c->nblocks = UINT64_MAX;
+	/* Unbounded: as many blocks as fit below the marker, so that
+	 * start + block * stride never overflows. */
+	all = (MB_CYCLE_UNBOUNDED - c->start) / c->stride;
+	c->nblocks = all <= c->shard_index ? 0 :
+	    (all - 1 - c->shard_index) / c->shard_count + 1;
 	if (c->end != MB_CYCLE_UNBOUNDED) {
 		span = c->end - c->start;
 		all = span / c->stride + (span % c->stride != 0);
@@ -40,7 +44,7 @@ cycles_claim_size(struct mb_cycles *c)
 	uint64_t	want, next, left, share;
 
 	want = c->stride >= MB_CYCLES_CLAIM ? 1 : MB_CYCLES_CLAIM / c->stride;
-	if (want == 1 || c->nblocks == UINT64_MAX)
+	if (want == 1 || c->end == MB_CYCLE_UNBOUNDED)
 		return (want);
 	next = atomic_load_explicit(&c->next, memory_order_relaxed);
 	left = next >= c->nblocks ? 0 : c->nblocks - next;
@@ -55,7 +59,7 @@ int
 mb_cycles_take(struct mb_cycles *c, struct mb_cycles_claim *cl,
     uint64_t *first, uint64_t *end)
 {
-	uint64_t	j, g, block, offset;
+	uint64_t	j, g, last, block, offset;
 
 	if (cl->next >= cl->end) {
 		g = cycles_claim_size(c);
@@ -65,21 +69,22 @@ mb_cycles_take(struct mb_cycles *c, struct mb_cycles_claim *cl,
 		if (cl->end < cl->next)		/* wrapped: nothing left */
 			cl->end = UINT64_MAX;
 	}
-	j = cl->next++;
+	j = cl->next;
 	if (j >= c->nblocks)
 		goto none;
-	/* block = shard_index + j * shard_count, refusing overflow. */
-	if (j > (UINT64_MAX - c->shard_index) / c->shard_count)
-		goto none;
+	/* Unsharded, the claimed blocks are consecutive: hand them out as
+	 * one run of cycles, one call per claim rather than per stride. */
+	last = c->shard_count == 1 ? cl->end - 1 : j;
+	if (last >= c->nblocks)
+		last = c->nblocks - 1;
+	cl->next = last + 1;
 	block = c->shard_index + j * c->shard_count;
-	if (block > (UINT64_MAX - c->start) / c->stride)
-		goto none;
 	offset = block * c->stride;
-	if (offset >= c->end - c->start)
-		goto none;
 	*first = c->start + offset;
-	if (c->end - *first > c->stride)
-		*end = *first + c->stride;
+	/* nblocks keeps every block's offset below end - start (bounded) or
+	 * clear of overflow (unbounded), so these cannot wrap. */
+	if (c->end - *first > (last - j + 1) * c->stride)
+		*end = *first + (last - j + 1) * c->stride;
 	else
 		*end = c->end;
 	return (1);

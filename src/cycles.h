@@ -24,7 +24,7 @@ struct mb_cycles {
 	uint64_t		start;		/* first cycle of the range */
 	uint64_t		end;		/* one past the last, or UNBOUNDED */
 	uint64_t		stride;		/* cycles per block, >= 1 */
-	uint64_t		nblocks;	/* this shard's blocks, or MAX */
+	uint64_t		nblocks;	/* this shard's blocks */
 	uint32_t		shard_index;	/* this process's shard */
 	uint32_t		shard_count;	/* how many shards */
 	_Atomic uint32_t	takers;		/* motors taking cycles */
@@ -42,7 +42,8 @@ struct mb_cycles_claim {
 void	 mb_cycles_init(struct mb_cycles *, uint64_t start, uint64_t end,
 	     uint64_t stride, uint32_t shard_index, uint32_t shard_count);
 void	 mb_cycles_set_takers(struct mb_cycles *, uint32_t);
-/* The next block [*first, *end) of the claim, claiming more when it is
+/* The next cycles [*first, *end) of the claim (a stride block, or all of
+ * the claim's consecutive blocks when unsharded), claiming more when it is
  * used up; 0 when no cycle remains. */
 int	 mb_cycles_take(struct mb_cycles *, struct mb_cycles_claim *,
 	     uint64_t *first, uint64_t *end);
