@@ -116,6 +116,7 @@ struct mb_control *
 mb_control_new(const struct mb_control_opts *opts, char **cause)
 {
 	struct mb_control	*c;
+	struct event_config	*cfg;
 
 	/* Motors run their own bases in other threads: make libevent's
 	 * global state thread-safe (each base stays lock-free). */
@@ -123,7 +124,13 @@ mb_control_new(const struct mb_control_opts *opts, char **cause)
 	c = xcalloc(1, sizeof *c);
 	c->opts = *opts;
 	c->tty = isatty(STDERR_FILENO);
-	if ((c->base = event_base_new()) == NULL)
+	/* A precise clock: durations end on time, not up to a tick early. */
+	if ((cfg = event_config_new()) == NULL)
+		goto fail;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	c->base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (c->base == NULL)
 		goto fail;
 	c->sigint_ev = evsignal_new(c->base, SIGINT, control_signal_cb, c);
 	c->sigterm_ev = evsignal_new(c->base, SIGTERM, control_signal_cb, c);
