@@ -149,7 +149,7 @@ probe_submit(void *arg, struct mb_op *op)
 {
 	struct probe_action	*a = arg;
 	struct probe_op		*p = mb_op_priv(op);
-	void			*junk;
+	void *volatile		 junk;	/* volatile: the pair must not be elided */
 
 	if (a->capacity != 0 && a->inflight >= a->capacity) {
 		atomic_fetch_add(&probe.fulls, 1);
