@@ -116,6 +116,18 @@ activity_merge(struct mb_activity *a)
 	}
 }
 
+/* The events live on the controller's base: give them back as soon as the
+ * activity ends, so it may outlive that base. */
+static void
+activity_release_events(struct mb_activity *a)
+{
+	if (a->notify_ev != NULL)
+		event_free(a->notify_ev);
+	if (a->duration_ev != NULL)
+		event_free(a->duration_ev);
+	a->notify_ev = a->duration_ev = NULL;
+}
+
 /* Every motor has ended: join them, merge, decide the activity's end. */
 static void
 activity_end(struct mb_activity *a)
@@ -136,9 +148,7 @@ activity_end(struct mb_activity *a)
 	if (a->t0_ns != 0)
 		a->totals.elapsed_ns = mb_clock_ns() - a->t0_ns;
 	activity_merge(a);
-	if (a->duration_ev != NULL)
-		event_del(a->duration_ev);
-	event_del(a->notify_ev);
+	activity_release_events(a);
 	activity_set_state(a, end);
 	if (a->done_cb != NULL)
 		a->done_cb(a, a->done_arg);
@@ -226,6 +236,7 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	    event_add(a->notify_ev, NULL) != 0) {
 		*cause = xfmt("activity '%s': cannot watch its motors",
 		    a->cfg.alias);
+		activity_release_events(a);
 		return (-1);
 	}
 	a->done_cb = done;
@@ -287,10 +298,7 @@ mb_activity_free(struct mb_activity *a)
 	for (i = 0; i < a->nmotors; i++)
 		mb_motor_free(a->motors[i]);
 	free(a->motors);
-	if (a->notify_ev != NULL)
-		event_free(a->notify_ev);
-	if (a->duration_ev != NULL)
-		event_free(a->duration_ev);
+	activity_release_events(a);
 	if (a->notify_rfd != -1)
 		close(a->notify_rfd);
 	if (a->notify_wfd != -1 && a->notify_wfd != a->notify_rfd)

@@ -167,8 +167,8 @@ main_run(struct main_opts *o, int argc, char **argv)
 		    mb_activity_config(a)->alias, mb_activity_cause(a));
 	if (!o->control.quiet || rc != MB_EXIT_OK)
 		mb_summary_print(stderr, a);
-	mb_control_free(c);
 	mb_activity_free(a);
+	mb_control_free(c);
 	return (rc);
 }
 
