@@ -124,10 +124,11 @@ mb_control_new(const struct mb_control_opts *opts, char **cause)
 	c = xcalloc(1, sizeof *c);
 	c->opts = *opts;
 	c->tty = isatty(STDERR_FILENO);
-	/* A precise clock: durations end on time, not up to a tick early. */
+	/* A precise clock, never cached: durations end on time, not early. */
 	if ((cfg = event_config_new()) == NULL)
 		goto fail;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER |
+	    EVENT_BASE_FLAG_NO_CACHE_TIME);
 	c->base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	if (c->base == NULL)

@@ -371,8 +371,10 @@ motor_open(struct mb_motor *m)
 	cfg = event_config_new();
 	if (cfg == NULL)
 		goto nobase;
+	/* No cached time: a timer set in a callback counts from now, not
+	 * from when the loop woke, or delays would end early. */
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK |
-	    EVENT_BASE_FLAG_PRECISE_TIMER);
+	    EVENT_BASE_FLAG_PRECISE_TIMER | EVENT_BASE_FLAG_NO_CACHE_TIME);
 	event_config_set_max_dispatch_interval(cfg, NULL, MOTOR_MAX_CALLBACKS,
 	    0);
 	m->base = event_base_new_with_config(cfg);
