@@ -22,6 +22,39 @@ static const char *const help_global_options[] = {
 	NULL
 };
 
+#define HELP_WIDTH	78
+#define HELP_INDENT	24
+
+/* "  left  text", the text wrapped at word boundaries under itself. */
+static void
+help_item(FILE *f, const char *left, const char *text)
+{
+	const char	*p = text, *end, *space;
+	int		 col;
+
+	col = fprintf(f, "  %s", left);
+	if (col >= HELP_INDENT - 1) {
+		fputc('\n', f);
+		col = 0;
+	}
+	while (*p != '\0') {
+		fprintf(f, "%*s", HELP_INDENT - col, "");
+		end = p + strlen(p);
+		if (end - p > HELP_WIDTH - HELP_INDENT) {
+			end = p + (HELP_WIDTH - HELP_INDENT);
+			for (space = end; space > p && *space != ' '; space--)
+				continue;
+			if (space > p)
+				end = space;
+		}
+		fprintf(f, "%.*s\n", (int)(end - p), p);
+		p = end;
+		while (*p == ' ')
+			p++;
+		col = 0;
+	}
+}
+
 void
 mb_help_usage(FILE *f)
 {
@@ -39,7 +72,7 @@ mb_help_usage(FILE *f)
 	    "delay=1ms\n"
 	    "\noptions (anywhere on the command line):\n", f);
 	for (o = help_global_options; *o != NULL; o += 2)
-		fprintf(f, "  %-26s %s\n", o[0], o[1]);
+		help_item(f, o[0], o[1]);
 	fputs("\nexit status: 0 success, 1 the run failed, 2 bad usage or "
 	    "params,\n130 interrupted (after a clean stop).\n", f);
 }
@@ -55,7 +88,7 @@ help_params(FILE *f, const struct mb_param_spec *spec)
 			    spec->def);
 		else
 			snprintf(left, sizeof left, "%s=", spec->name);
-		fprintf(f, "  %-20s %s\n", left, spec->help);
+		help_item(f, left, spec->help);
 	}
 }
 
