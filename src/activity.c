@@ -29,6 +29,8 @@ struct mb_activity {
 	int			 notify_wfd;
 	struct event		*notify_ev;
 	struct event		*duration_ev;
+	struct event		*drain_ev;	/* a stop's drain ran out */
+	uint64_t		 drain_ns;
 	enum mb_state		 state;
 	char			*cause;		/* why it errored */
 	uint64_t		 t0_ns;		/* start barrier passed */
@@ -57,6 +59,7 @@ mb_activity_new(const struct mb_params *params,
 
 	a = xcalloc(1, sizeof *a);
 	a->notify_rfd = a->notify_wfd = -1;
+	a->drain_ns = MB_ACTIVITY_DRAIN_NS;
 	a->history[a->nhistory++] = MB_STATE_INITIALIZED;
 	if (mb_activity_config_parse(&a->cfg, params, default_driver,
 	    seq_len, cause) != 0) {
@@ -85,15 +88,35 @@ activity_send_all(struct mb_activity *a, enum mb_motor_cmd cmd)
 		mb_motor_send(a->motors[i], cmd);
 }
 
+/* Tell every motor to stop and give the in-flight ops drain_ns to finish;
+ * those still out then are cancelled and counted as aborted. */
+static void
+activity_stopping(struct mb_activity *a, enum mb_motor_cmd cmd)
+{
+	struct timeval	tv;
+
+	activity_set_state(a, MB_STATE_STOPPING);
+	activity_send_all(a, cmd);
+	if (a->drain_ev != NULL && !evtimer_pending(a->drain_ev, NULL)) {
+		tv.tv_sec = a->drain_ns / 1000000000u;
+		tv.tv_usec = a->drain_ns % 1000000000u / 1000;
+		evtimer_add(a->drain_ev, &tv);
+	}
+}
+
+static void
+activity_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	mb_activity_abort(arg);
+}
+
 static void
 activity_duration_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct mb_activity	*a = arg;
 
-	if (a->state == MB_STATE_RUNNING) {
-		activity_set_state(a, MB_STATE_STOPPING);
-		activity_send_all(a, MB_MOTOR_END);
-	}
+	if (a->state == MB_STATE_RUNNING)
+		activity_stopping(a, MB_MOTOR_END);
 }
 
 static void
@@ -125,7 +148,9 @@ activity_release_events(struct mb_activity *a)
 		event_free(a->notify_ev);
 	if (a->duration_ev != NULL)
 		event_free(a->duration_ev);
-	a->notify_ev = a->duration_ev = NULL;
+	if (a->drain_ev != NULL)
+		event_free(a->drain_ev);
+	a->notify_ev = a->duration_ev = a->drain_ev = NULL;
 }
 
 /* Every motor has ended: join them, merge, decide the activity's end. */
@@ -181,10 +206,8 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 		/* One motor failing stops the others. */
 		if ((s == MB_STATE_ERRORED || (s == MB_STATE_STOPPING &&
 		    mb_motor_cause(a->motors[i]) != NULL)) &&
-		    a->state != MB_STATE_STOPPING) {
-			activity_set_state(a, MB_STATE_STOPPING);
-			activity_send_all(a, MB_MOTOR_STOP);
-		}
+		    a->state != MB_STATE_STOPPING)
+			activity_stopping(a, MB_MOTOR_STOP);
 	}
 	if (a->state == MB_STATE_STARTING && ready == a->nmotors) {
 		/* The start barrier: every motor opened; go together. */
@@ -232,7 +255,9 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	a->notify_ev = event_new(base, a->notify_rfd, EV_READ | EV_PERSIST,
 	    activity_notify_cb, a);
 	a->duration_ev = evtimer_new(base, activity_duration_cb, a);
+	a->drain_ev = evtimer_new(base, activity_drain_cb, a);
 	if (a->notify_ev == NULL || a->duration_ev == NULL ||
+	    a->drain_ev == NULL ||
 	    event_add(a->notify_ev, NULL) != 0) {
 		*cause = xfmt("activity '%s': cannot watch its motors",
 		    a->cfg.alias);
@@ -262,8 +287,7 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 			a->nmotors--;
 			a->cause = *cause;
 			*cause = NULL;
-			activity_set_state(a, MB_STATE_STOPPING);
-			activity_send_all(a, MB_MOTOR_STOP);
+			activity_stopping(a, MB_MOTOR_STOP);
 			if (a->nmotors == 0)
 				activity_end(a);
 			break;
@@ -277,8 +301,13 @@ mb_activity_stop(struct mb_activity *a)
 {
 	if (MB_STATE_TERMINAL(a->state) || a->state == MB_STATE_INITIALIZED)
 		return;
-	activity_set_state(a, MB_STATE_STOPPING);
-	activity_send_all(a, MB_MOTOR_STOP);
+	activity_stopping(a, MB_MOTOR_STOP);
+}
+
+void
+mb_activity_set_drain(struct mb_activity *a, uint64_t ns)
+{
+	a->drain_ns = ns;
 }
 
 void

@@ -14,6 +14,8 @@
 #include "errclass.h"
 #include "motor.h"
 
+#define MB_ACTIVITY_DRAIN_NS	500000000u
+
 struct event_base;
 struct hdr;
 struct mb_activity;
@@ -40,8 +42,10 @@ int		 mb_activity_start(struct mb_activity *, struct event_base *,
 		     mb_activity_cb done, void *arg, char **cause);
 /* Stop handing out cycles and drain: ends as stopped. */
 void		 mb_activity_stop(struct mb_activity *);
-/* A stop's drain took too long: cancel in-flight ops (counted aborted). */
+/* Cancel in-flight ops now (counted as aborted); a stop, the end of a
+ * duration or an error does it after the drain time (default 500ms). */
 void		 mb_activity_abort(struct mb_activity *);
+void		 mb_activity_set_drain(struct mb_activity *, uint64_t ns);
 
 enum mb_state	 mb_activity_state(const struct mb_activity *);
 const char	*mb_activity_cause(const struct mb_activity *);

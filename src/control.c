@@ -22,7 +22,6 @@ struct mb_control {
 	struct event		*sigint_ev;
 	struct event		*sigterm_ev;
 	struct event		*progress_ev;
-	struct event		*drain_ev;
 	struct mb_activity	*running;	/* the activity being run */
 	int			 interrupted;	/* signals seen */
 	int			 tty;		/* stderr is a terminal */
@@ -76,21 +75,10 @@ control_progress_cb(evutil_socket_t fd, short what, void *arg)
 	c->last_ns = now;
 }
 
-/* The drain after a stop took too long: cancel what is left (counted). */
-static void
-control_drain_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct mb_control	*c = arg;
-
-	if (c->running != NULL)
-		mb_activity_abort(c->running);
-}
-
 static void
 control_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct mb_control	*c = arg;
-	struct timeval		 tv;
 
 	if (c->interrupted++ > 0) {
 		/* The second one: the user wants out now. */
@@ -104,12 +92,8 @@ control_signal_cb(evutil_socket_t sig, short what, void *arg)
 		fprintf(stderr, "moonbench: %s: stopping (press Ctrl-C again "
 		    "to exit at once)\n", strsignal(sig));
 	}
-	if (c->running != NULL) {
+	if (c->running != NULL)
 		mb_activity_stop(c->running);
-		tv.tv_sec = c->opts.drain_ns / 1000000000u;
-		tv.tv_usec = c->opts.drain_ns % 1000000000u / 1000;
-		evtimer_add(c->drain_ev, &tv);
-	}
 }
 
 struct mb_control *
@@ -137,9 +121,8 @@ mb_control_new(const struct mb_control_opts *opts, char **cause)
 	c->sigterm_ev = evsignal_new(c->base, SIGTERM, control_signal_cb, c);
 	c->progress_ev = event_new(c->base, -1, EV_PERSIST,
 	    control_progress_cb, c);
-	c->drain_ev = evtimer_new(c->base, control_drain_cb, c);
 	if (c->sigint_ev == NULL || c->sigterm_ev == NULL ||
-	    c->progress_ev == NULL || c->drain_ev == NULL ||
+	    c->progress_ev == NULL ||
 	    event_add(c->sigint_ev, NULL) != 0 ||
 	    event_add(c->sigterm_ev, NULL) != 0)
 		goto fail;
@@ -161,8 +144,6 @@ mb_control_free(struct mb_control *c)
 		event_free(c->sigterm_ev);
 	if (c->progress_ev != NULL)
 		event_free(c->progress_ev);
-	if (c->drain_ev != NULL)
-		event_free(c->drain_ev);
 	if (c->base != NULL)
 		event_base_free(c->base);
 	free(c);
@@ -188,6 +169,7 @@ mb_control_run(struct mb_control *c, struct mb_activity *a, char **cause)
 	struct timeval	tv;
 
 	c->running = a;
+	mb_activity_set_drain(a, c->opts.drain_ns);
 	c->last_ops = 0;
 	c->last_ns = mb_clock_ns();
 	if (mb_activity_start(a, c->base, control_activity_done, c,
@@ -203,7 +185,6 @@ mb_control_run(struct mb_control *c, struct mb_activity *a, char **cause)
 	while (!MB_STATE_TERMINAL(mb_activity_state(a)))
 		event_base_loop(c->base, EVLOOP_ONCE);
 	event_del(c->progress_ev);
-	event_del(c->drain_ev);
 	control_progress_clear(c);
 	c->running = NULL;
 	if (c->interrupted)

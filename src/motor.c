@@ -270,6 +270,12 @@ motor_pump(struct mb_motor *m)
 		m->cur++;
 		budget--;
 		if (m->sync && op->state == MB_OP_INFLIGHT) {
+			/* A driver bug: take the op back so nothing waits. */
+			d->cancel(m->action, op);
+			op->state = MB_OP_FREE;
+			op->next = m->free;
+			m->free = op;
+			m->inflight--;
 			motor_fail(m, xfmt("driver '%s' did not complete a "
 			    "sync op before returning", d->name));
 			break;

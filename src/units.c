@@ -30,8 +30,7 @@ mb_units_count(char *buf, size_t len, double n)
 		n /= 1000;
 		i++;
 	}
-	snprintf(buf, len, "%.*f%s", units_decimals(n) > 1 ? 1 :
-	    units_decimals(n), n, suffix[i]);
+	snprintf(buf, len, "%.3g%s", n, suffix[i]);
 	return (buf);
 }
 

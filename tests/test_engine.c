@@ -342,6 +342,25 @@ test_stop_aborts_held_ops(void **state)
 }
 
 static void
+test_duration_end_aborts_after_drain(void **state)
+{
+	struct mb_activity	*a;
+	uint64_t		 t0, wall;
+
+	/* Ops that never complete do not hold a duration up: after the
+	 * drain time (500ms) they are cancelled and counted. */
+	probe_reset(0, 0);
+	t0 = mb_clock_ns();
+	a = run_ok("duration=100ms threads=2 async=6 hold=true");
+	wall = mb_clock_ns() - t0;
+	assert_true(wall >= 600000000u);
+	assert_true(wall < 5000000000u);
+	assert_int_equal(mb_activity_totals(a)->aborted, 6);
+	assert_int_equal(atomic_load(&probe.cancelled), 6);
+	mb_activity_free(a);
+}
+
+static void
 test_refusals(void **state)
 {
 	static const struct {
@@ -431,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_states_stopped),
 		cmocka_unit_test(test_states_errored),
 		cmocka_unit_test(test_stop_aborts_held_ops),
+		cmocka_unit_test(test_duration_end_aborts_after_drain),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_async_refused_without_async_action),
 		cmocka_unit_test(test_default_one_pass),
