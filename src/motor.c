@@ -42,6 +42,7 @@ struct mb_motor {
 
 	/* The controller's way in: command bits plus a wake-up descriptor. */
 	_Atomic unsigned	 cmds;		/* 1 << enum mb_motor_cmd */
+	_Atomic int		 aborting;	/* ABORT sent: sync ops give up */
 	int			 wake_rfd;
 	int			 wake_wfd;
 
@@ -137,6 +138,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	atomic_init(&m->state, MB_STATE_INITIALIZED);
 	atomic_init(&m->opened, 0);
 	atomic_init(&m->cmds, 0);
+	atomic_init(&m->aborting, 0);
 	atomic_init(&m->stats.ops, 0);
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
 	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
@@ -169,6 +171,13 @@ mb_op_complete(struct mb_op *op, int status)
 	}
 }
 
+int
+mb_op_aborting(const struct mb_op *op)
+{
+	return (atomic_load_explicit(&op->motor->aborting,
+	    memory_order_relaxed));
+}
+
 static void
 motor_retire_ready(struct mb_motor *m)
 {
@@ -182,9 +191,12 @@ motor_retire_ready(struct mb_motor *m)
 			hdr_record(m->stats.service,
 			    (int64_t)(op->end_ns - op->start_ns));
 			m->stats.ok++;
-		} else
+			m->nops++;
+		} else if (op->status > 0) {
 			m->stats.errors[op->status]++;
-		m->nops++;
+			m->nops++;
+		} else
+			m->stats.aborted++;
 		op->state = MB_OP_FREE;
 		op->next = m->free;
 		m->free = op;
@@ -235,6 +247,10 @@ motor_pump(struct mb_motor *m)
 	for (;;) {
 		motor_retire_ready(m);
 		if (!m->running || m->stopping || m->inflight >= m->limit)
+			break;
+		/* A command waits (a stop, say): let the loop serve it now,
+		 * not after the budget; wake_cb pumps again. */
+		if (atomic_load_explicit(&m->cmds, memory_order_relaxed) != 0)
 			break;
 		if (budget == 0) {
 			static const struct timeval zero = { 0, 0 };
@@ -356,6 +372,8 @@ mb_motor_send(struct mb_motor *m, enum mb_motor_cmd cmd)
 	uint64_t	one = 1;
 	ssize_t		n;
 
+	if (cmd == MB_MOTOR_ABORT)
+		atomic_store_explicit(&m->aborting, 1, memory_order_relaxed);
 	atomic_fetch_or_explicit(&m->cmds, 1u << cmd, memory_order_release);
 	do
 		n = write(m->wake_wfd, &one, sizeof one);

@@ -24,11 +24,15 @@ struct mb_op {
 	uint64_t	 cycle;		/* the cycle this op runs */
 	uint64_t	 start_ns;	/* actual start (submit) */
 	uint64_t	 end_ns;	/* completion, set by mb_op_complete */
-	int		 status;	/* 0 success, else an errclass id */
+	int		 status;	/* 0 success, an errclass id, or
+					   MB_OP_ABORTED */
 	enum mb_op_state state;
 	/* The driver's private area follows, aligned to 16 bytes. */
 	_Alignas(16) unsigned char priv[];
 };
+
+/* The status of an op cancelled by a stop: counted apart, not an error. */
+#define MB_OP_ABORTED	(-1)
 
 /* The driver's per-op area (driver->op_size bytes, zeroed at start). */
 static inline void *
@@ -44,5 +48,12 @@ mb_op_priv(struct mb_op *op)
  * motor, never inside this call.
  */
 void	mb_op_complete(struct mb_op *op, int status);
+
+/*
+ * True once the controller asked the op's motor to abort (a stop's drain
+ * ran out). A sync driver blocked in submit polls it to give up early and
+ * complete the op with MB_OP_ABORTED; async drivers get cancel() instead.
+ */
+int	mb_op_aborting(const struct mb_op *op);
 
 #endif

@@ -17,9 +17,13 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>	/* a timer embedded in each op */
 
+#include "clock.h"
 #include "driver.h"
 #include "errclass.h"
 #include "xmalloc.h"
+
+/* A sync sleep checks for an abort this often. */
+#define DIAG_SLEEP_SLICE	20000000u	/* 20ms */
 
 enum diag_dist {
 	DIAG_FIXED,
@@ -321,22 +325,42 @@ diag_op_fini(void *arg, struct mb_op *op)
 	evtimer_del(&d->timer);
 }
 
+/* A sync op's delay: sleep until its end on the monotonic clock, in
+ * slices, so an abort is noticed within one; -1 when aborted. */
+static int
+diag_sleep(struct mb_op *op, uint64_t delay)
+{
+	struct timespec	ts;
+	uint64_t	end, now, step;
+
+	if (delay == 0)
+		return (0);
+	end = op->start_ns + delay;
+	while ((now = mb_clock_ns()) < end) {
+		if (mb_op_aborting(op))
+			return (-1);
+		step = end - now < DIAG_SLEEP_SLICE ? end - now :
+		    DIAG_SLEEP_SLICE;
+		ts.tv_sec = step / 1000000000u;
+		ts.tv_nsec = step % 1000000000u;
+		nanosleep(&ts, NULL);
+	}
+	return (0);
+}
+
 static enum mb_submit
 diag_submit(void *arg, struct mb_op *op)
 {
 	struct diag_action	*a = arg;
 	struct diag_op		*d;
-	struct timespec		 ts;
 	struct timeval		 tv;
 	uint64_t		 delay;
 
 	delay = diag_delay(a->shared, op->cycle);
 	if (a->sync) {
-		if (delay != 0) {
-			ts.tv_sec = delay / 1000000000u;
-			ts.tv_nsec = delay % 1000000000u;
-			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-				continue;
+		if (diag_sleep(op, delay) != 0) {
+			mb_op_complete(op, MB_OP_ABORTED);
+			return (MB_SUBMIT_OK);
 		}
 		mb_op_complete(op, diag_fails(a->shared, op->cycle) ?
 		    a->error_id : 0);
