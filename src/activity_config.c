@@ -126,6 +126,13 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 		if (mb_param_range("cycles", v, &cfg->cycle_start,
 		    &cfg->cycle_end, cause) != 0)
 			goto fail;
+		if (cfg->cycle_end == MB_CYCLE_UNBOUNDED) {
+			/* That end is the marker of an unbounded range. */
+			*cause = xfmt("cycles: '%s' ends at %llu; the end must "
+			    "be below it (or use duration= for an unbounded "
+			    "run)", v, (unsigned long long)MB_CYCLE_UNBOUNDED);
+			goto fail;
+		}
 		have_cycles = 1;
 	}
 	if (!have_cycles) {
