@@ -55,4 +55,10 @@ t0=$(date +%s)
 summary="$summary$(printf '%-32s %4ds' "make distcheck" $(( $(date +%s) - t0 )))\n"
 
 printf '\n== stages\n%b' "$summary"
-echo "all stages passed"
+# Every test result of every stage (automake's .trs files), one line.
+passed=$(cat build-check/tests/*.trs build-asan/tests/*.trs build-tsan/tests/*.trs |
+	grep -c '^:test-result: PASS' || true)
+failed=$(cat build-check/tests/*.trs build-asan/tests/*.trs build-tsan/tests/*.trs |
+	grep -c -E '^:test-result: (FAIL|ERROR|XPASS)' || true)
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
