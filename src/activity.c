@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef HAVE_SYS_EVENTFD_H
-#include <sys/eventfd.h>
-#endif
-#include <fcntl.h>
 
 #include <event2/event.h>
 
@@ -25,8 +21,7 @@ struct mb_activity {
 	struct mb_cycles	 cycles;
 	struct mb_motor	       **motors;
 	uint32_t		 nmotors;
-	int			 notify_rfd;	/* motors write, we read */
-	int			 notify_wfd;
+	struct mb_notify	 notify;	/* motors post, we watch */
 	struct event		*notify_ev;
 	struct event		*duration_ev;
 	struct event		*drain_ev;	/* a stop's drain ran out */
@@ -58,7 +53,7 @@ mb_activity_new(const struct mb_params *params,
 	struct mb_activity	*a;
 
 	a = xcalloc(1, sizeof *a);
-	a->notify_rfd = a->notify_wfd = -1;
+	a->notify.rfd = a->notify.wfd = -1;
 	a->drain_ns = MB_ACTIVITY_DRAIN_NS;
 	a->history[a->nhistory++] = MB_STATE_INITIALIZED;
 	if (mb_activity_config_parse(&a->cfg, params, default_driver,
@@ -98,8 +93,7 @@ activity_stopping(struct mb_activity *a, enum mb_motor_cmd cmd)
 	activity_set_state(a, MB_STATE_STOPPING);
 	activity_send_all(a, cmd);
 	if (a->drain_ev != NULL && !evtimer_pending(a->drain_ev, NULL)) {
-		tv.tv_sec = a->drain_ns / 1000000000u;
-		tv.tv_usec = a->drain_ns % 1000000000u / 1000;
+		tv = mb_clock_timeval(a->drain_ns);
 		evtimer_add(a->drain_ev, &tv);
 	}
 }
@@ -183,13 +177,11 @@ static void
 activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct mb_activity	*a = arg;
-	uint64_t		 buf;
 	uint32_t		 i, ready = 0, ended = 0;
 	enum mb_state		 s;
 	struct timeval		 tv;
 
-	while (read(fd, &buf, sizeof buf) > 0)
-		continue;
+	mb_notify_drain(&a->notify);
 	if (MB_STATE_TERMINAL(a->state))
 		return;
 	for (i = 0; i < a->nmotors; i++) {
@@ -215,8 +207,7 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 		activity_set_state(a, MB_STATE_RUNNING);
 		activity_send_all(a, MB_MOTOR_GO);
 		if (a->cfg.duration_ns != 0) {
-			tv.tv_sec = a->cfg.duration_ns / 1000000000u;
-			tv.tv_usec = a->cfg.duration_ns % 1000000000u / 1000;
+			tv = mb_clock_timeval(a->cfg.duration_ns);
 			evtimer_add(a->duration_ev, &tv);
 		}
 	}
@@ -230,29 +221,18 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 {
 	struct mb_motor_env	 env;
 	uint32_t		 i;
-#ifndef HAVE_SYS_EVENTFD_H
-	int			 fds[2];
-#endif
 
 	if (a->state != MB_STATE_INITIALIZED) {
 		*cause = xfmt("activity '%s' was already started",
 		    a->cfg.alias);
 		return (-1);
 	}
-#ifdef HAVE_SYS_EVENTFD_H
-	a->notify_rfd = a->notify_wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (a->notify_rfd == -1) {
-#else
-	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0) {
-		a->notify_rfd = fds[0];
-		a->notify_wfd = fds[1];
-	} else {
-#endif
+	if (mb_notify_open(&a->notify) != 0) {
 		*cause = xfmt("activity '%s': cannot create its notify "
 		    "descriptor: %s", a->cfg.alias, strerror(errno));
 		return (-1);
 	}
-	a->notify_ev = event_new(base, a->notify_rfd, EV_READ | EV_PERSIST,
+	a->notify_ev = event_new(base, a->notify.rfd, EV_READ | EV_PERSIST,
 	    activity_notify_cb, a);
 	a->duration_ev = evtimer_new(base, activity_duration_cb, a);
 	a->drain_ev = evtimer_new(base, activity_drain_cb, a);
@@ -272,7 +252,7 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	env.driver_shared = a->driver_shared;
 	env.params = &a->cfg.params;
 	env.cycles = &a->cycles;
-	env.notify_fd = a->notify_wfd;
+	env.notify = &a->notify;
 	a->motors = xcalloc(a->cfg.threads, sizeof *a->motors);
 	activity_set_state(a, MB_STATE_STARTING);
 	for (i = 0; i < a->cfg.threads; i++) {
@@ -328,10 +308,7 @@ mb_activity_free(struct mb_activity *a)
 		mb_motor_free(a->motors[i]);
 	free(a->motors);
 	activity_release_events(a);
-	if (a->notify_rfd != -1)
-		close(a->notify_rfd);
-	if (a->notify_wfd != -1 && a->notify_wfd != a->notify_rfd)
-		close(a->notify_wfd);
+	mb_notify_close(&a->notify);
 	if (a->cfg.driver != NULL && a->driver_shared != NULL)
 		a->cfg.driver->fini(a->driver_shared);
 	hdr_free(a->totals.service);

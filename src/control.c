@@ -178,8 +178,7 @@ mb_control_run(struct mb_control *c, struct mb_activity *a, char **cause)
 		return (MB_EXIT_FAILED);
 	}
 	if (c->opts.progress_ns != 0 && !c->opts.quiet) {
-		tv.tv_sec = c->opts.progress_ns / 1000000000u;
-		tv.tv_usec = c->opts.progress_ns % 1000000000u / 1000;
+		tv = mb_clock_timeval(c->opts.progress_ns);
 		event_add(c->progress_ev, &tv);
 	}
 	while (!MB_STATE_TERMINAL(mb_activity_state(a)))

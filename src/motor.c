@@ -8,16 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef HAVE_SYS_EVENTFD_H
-#include <sys/eventfd.h>
-#endif
-#include <fcntl.h>
 
 #include <event2/event.h>
 
 #include "clock.h"
 #include "hdr.h"
 #include "motor.h"
+#include "notify.h"
 #include "xmalloc.h"
 
 /* Ops submitted per loop turn before the motor lets its loop look at
@@ -43,12 +40,11 @@ struct mb_motor {
 	/* The controller's way in: command bits plus a wake-up descriptor. */
 	_Atomic unsigned	 cmds;		/* 1 << enum mb_motor_cmd */
 	_Atomic int		 aborting;	/* ABORT sent: sync ops give up */
-	int			 wake_rfd;
-	int			 wake_wfd;
+	struct mb_notify	 wake;
 
 	/* Everything below belongs to the motor's thread. */
 	struct event_base	*base;
-	struct event		*wake_ev;	/* wake_rfd readable */
+	struct event		*wake_ev;	/* wake.rfd readable */
 	struct event		*pump_ev;	/* activated by completions */
 	struct event		*yield_ev;	/* zero timer after a budget */
 	void			*action;
@@ -91,13 +87,7 @@ mb_state_name(enum mb_state s)
 static void
 motor_notify(struct mb_motor *m)
 {
-	uint64_t	one = 1;
-	ssize_t		n;
-
-	do
-		n = write(m->env.notify_fd, &one, sizeof one);
-	while (n == -1 && errno == EINTR);
-	/* EAGAIN: the counter is already non-zero, the controller will look. */
+	mb_notify_post(m->env.notify);
 }
 
 static void
@@ -132,7 +122,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	m->index = index;
 	m->limit = limit == 0 ? 1 : limit;
 	m->sync = sync;
-	m->wake_rfd = m->wake_wfd = -1;
+	m->wake.rfd = m->wake.wfd = -1;
 	m->ready_tail = &m->ready;
 	m->stop_state = MB_STATE_FINISHED;
 	atomic_init(&m->state, MB_STATE_INITIALIZED);
@@ -341,11 +331,9 @@ static void
 motor_wake_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct mb_motor	*m = arg;
-	uint64_t	 buf;
 	unsigned	 cmds;
 
-	while (read(fd, &buf, sizeof buf) > 0)
-		continue;
+	mb_notify_drain(&m->wake);
 	cmds = atomic_exchange_explicit(&m->cmds, 0, memory_order_acquire);
 	if (cmds & (1u << MB_MOTOR_STOP) && !m->stopping) {
 		m->stopping = 1;
@@ -369,15 +357,10 @@ motor_wake_cb(evutil_socket_t fd, short what, void *arg)
 void
 mb_motor_send(struct mb_motor *m, enum mb_motor_cmd cmd)
 {
-	uint64_t	one = 1;
-	ssize_t		n;
-
 	if (cmd == MB_MOTOR_ABORT)
 		atomic_store_explicit(&m->aborting, 1, memory_order_relaxed);
 	atomic_fetch_or_explicit(&m->cmds, 1u << cmd, memory_order_release);
-	do
-		n = write(m->wake_wfd, &one, sizeof one);
-	while (n == -1 && errno == EINTR);
+	mb_notify_post(&m->wake);
 }
 
 /* ---- the thread ---- */
@@ -405,7 +388,7 @@ motor_open(struct mb_motor *m)
 	event_config_free(cfg);
 	if (m->base == NULL)
 		goto nobase;
-	m->wake_ev = event_new(m->base, m->wake_rfd, EV_READ | EV_PERSIST,
+	m->wake_ev = event_new(m->base, m->wake.rfd, EV_READ | EV_PERSIST,
 	    motor_wake_cb, m);
 	m->pump_ev = event_new(m->base, -1, 0, motor_pump_cb, m);
 	m->yield_ev = evtimer_new(m->base, motor_pump_cb, m);
@@ -499,17 +482,8 @@ mb_motor_start(struct mb_motor *m, char **cause)
 {
 	sigset_t	 all, old;
 	int		 error;
-#ifdef HAVE_SYS_EVENTFD_H
-	m->wake_rfd = m->wake_wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (m->wake_rfd == -1) {
-#else
-	int		 fds[2];
 
-	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0) {
-		m->wake_rfd = fds[0];
-		m->wake_wfd = fds[1];
-	} else {
-#endif
+	if (mb_notify_open(&m->wake) != 0) {
 		*cause = xfmt("motor %u: cannot create its wake-up descriptor: "
 		    "%s", m->index, strerror(errno));
 		return (-1);
@@ -562,10 +536,7 @@ mb_motor_free(struct mb_motor *m)
 	if (m == NULL)
 		return;
 	mb_motor_join(m);
-	if (m->wake_rfd != -1)
-		close(m->wake_rfd);
-	if (m->wake_wfd != -1 && m->wake_wfd != m->wake_rfd)
-		close(m->wake_wfd);
+	mb_notify_close(&m->wake);
 	hdr_free(m->stats.service);
 	free(m->cause);
 	free(m);

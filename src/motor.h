@@ -16,6 +16,7 @@
 #include "cycles.h"
 #include "driver.h"
 #include "errclass.h"
+#include "notify.h"
 
 struct hdr;
 struct mb_motor;
@@ -45,7 +46,7 @@ struct mb_motor_env {
 	void			*driver_shared;
 	const struct mb_params	*params;
 	struct mb_cycles	*cycles;
-	int			 notify_fd;	/* written on state changes */
+	const struct mb_notify	*notify;	/* posted on state changes */
 };
 
 /* Counters the motor writes with plain stores; read after it ends, except

@@ -7,6 +7,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "control.h"
 #include "engine_harness.h"
 #include "xmalloc.h"
@@ -228,13 +229,6 @@ harness_abort_cb(evutil_socket_t fd, short what, void *arg)
 	mb_activity_abort(arg);
 }
 
-static void
-harness_ms(struct timeval *tv, int ms)
-{
-	tv->tv_sec = ms / 1000;
-	tv->tv_usec = (ms % 1000) * 1000;
-}
-
 struct mb_activity *
 harness_run_stopped(const char *text, int stop_ms, int abort_ms,
     int *exit_status, char **cause)
@@ -271,12 +265,12 @@ harness_run_stopped(const char *text, int stop_ms, int abort_ms,
 	}
 	if (stop_ms != 0) {
 		stop_ev = evtimer_new(mb_control_base(c), harness_stop_cb, a);
-		harness_ms(&tv, stop_ms);
+		tv = mb_clock_timeval((uint64_t)stop_ms * 1000000);
 		evtimer_add(stop_ev, &tv);
 	}
 	if (abort_ms != 0) {
 		abort_ev = evtimer_new(mb_control_base(c), harness_abort_cb, a);
-		harness_ms(&tv, abort_ms);
+		tv = mb_clock_timeval((uint64_t)abort_ms * 1000000);
 		evtimer_add(abort_ev, &tv);
 	}
 	*exit_status = mb_control_run(c, a, cause);

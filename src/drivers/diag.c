@@ -375,12 +375,7 @@ diag_submit(void *arg, struct mb_op *op)
 		return (MB_SUBMIT_OK);
 	}
 	d = mb_op_priv(op);
-	tv.tv_sec = delay / 1000000000u;
-	tv.tv_usec = (delay % 1000000000u + 999) / 1000;
-	if (tv.tv_usec >= 1000000) {
-		tv.tv_sec++;
-		tv.tv_usec -= 1000000;
-	}
+	tv = mb_clock_timeval(delay);
 	evtimer_add(&d->timer, &tv);
 	return (MB_SUBMIT_OK);
 }
