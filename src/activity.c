@@ -252,6 +252,7 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	env.driver_shared = a->driver_shared;
 	env.params = &a->cfg.params;
 	env.cycles = &a->cycles;
+	env.workload = a->cfg.workload;
 	env.notify = &a->notify;
 	a->motors = xcalloc(a->cfg.threads, sizeof *a->motors);
 	activity_set_state(a, MB_STATE_STARTING);

@@ -13,8 +13,16 @@
 
 const struct mb_param_spec mb_engine_params[] = {
 	{ "driver", MB_PARAM_STRING, NULL,
-	  "the driver that runs the ops (moonbench --list-drivers)", 0, 0,
-	  NULL },
+	  "the driver that runs the ops (moonbench --list-drivers); default: "
+	  "the workload's", 0, 0, NULL },
+	{ "workload", MB_PARAM_STRING, NULL,
+	  "a workload file (Lua) whose block of ops to run", 0, 0, NULL },
+	{ "block", MB_PARAM_STRING, NULL,
+	  "the workload's block to run (default: its only block, or main)",
+	  0, 0, NULL },
+	{ "seq", MB_PARAM_CHOICE, "bucket",
+	  "how op ratios interleave: bucket (ABCABAA for 4,2,1), concat "
+	  "(AAAABBC) or interval (ABCAABA)", 0, 0, "bucket|concat|interval" },
 	{ "alias", MB_PARAM_STRING, NULL,
 	  "the activity's name in progress, summaries and reports "
 	  "(default: the driver's name)", 0, 0, NULL },
@@ -40,6 +48,34 @@ const struct mb_param_spec mb_engine_params[] = {
 	{ NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 
+/* Load the workload, choose its block, and list its params as known. */
+static int
+activity_config_workload(struct mb_activity_config *cfg, const char *file,
+    const struct mb_params *params, char **cause)
+{
+	const char	*v;
+	enum mb_seq	 mode = MB_SEQ_BUCKET;
+	size_t		 i;
+
+	if ((v = mb_params_get(params, "seq")) != NULL &&
+	    mb_opseq_mode(v, &mode, cause) != 0)
+		return (-1);
+	if ((cfg->workload = mb_workload_load(file, params, cause)) == NULL)
+		return (-1);
+	if (mb_workload_select(cfg->workload, mb_params_get(params, "block"),
+	    mode, cause) != 0)
+		return (-1);
+	cfg->workload_specs = xcalloc(cfg->workload->declared.n + 1,
+	    sizeof *cfg->workload_specs);
+	for (i = 0; i < cfg->workload->declared.n; i++) {
+		cfg->workload_specs[i].name = cfg->workload->declared.v[i].name;
+		cfg->workload_specs[i].type = MB_PARAM_STRING;
+		cfg->workload_specs[i].def = cfg->workload->declared.v[i].value;
+		cfg->workload_specs[i].help = "a param of the workload";
+	}
+	return (0);
+}
+
 static uint32_t
 activity_config_ncpu(void)
 {
@@ -53,7 +89,7 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
     const struct mb_params *params, const struct mb_driver *driver,
     uint64_t seq_len, char **cause)
 {
-	const struct mb_param_spec	*tables[3];
+	const struct mb_param_spec	*tables[4];
 	const char			*v, *near;
 	uint64_t			 n;
 	int				 have_cycles = 0;
@@ -61,6 +97,22 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 	memset(cfg, 0, sizeof *cfg);
 	mb_params_init(&cfg->params);
 
+	if ((v = mb_params_get(params, "workload")) != NULL) {
+		if (activity_config_workload(cfg, v, params, cause) != 0)
+			goto fail;
+		seq_len = cfg->workload->seqlen;
+		if (mb_params_get(params, "driver") == NULL &&
+		    cfg->workload->driver != NULL) {
+			driver = mb_drivers_find(cfg->workload->driver);
+			if (driver == NULL) {
+				*cause = xfmt("%s: driver '%s' is not one this "
+				    "moonbench has (see moonbench "
+				    "--list-drivers)", v,
+				    cfg->workload->driver);
+				goto fail;
+			}
+		}
+	}
 	if ((v = mb_params_get(params, "driver")) != NULL) {
 		if ((driver = mb_drivers_find(v)) == NULL) {
 			near = mb_drivers_nearest(v);
@@ -70,18 +122,19 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 			else
 				*cause = xfmt("driver: unknown driver '%s' (see "
 				    "moonbench --list-drivers)", v);
-			return (-1);
+			goto fail;
 		}
 	}
 	if (driver == NULL) {
 		*cause = xstrdup("driver: no driver given; add driver=NAME "
 		    "(see moonbench --list-drivers)");
-		return (-1);
+		goto fail;
 	}
 	cfg->driver = driver;
 	tables[0] = mb_engine_params;
 	tables[1] = driver->params;
-	tables[2] = NULL;
+	tables[2] = cfg->workload_specs;
+	tables[3] = NULL;
 	if (mb_params_validate(params, tables, cause) != 0)
 		goto fail;
 
@@ -96,7 +149,12 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 		    params->v[n].value);
 
 	v = mb_params_get(params, "alias");
-	cfg->alias = xstrdup(v != NULL && *v != '\0' ? v : driver->name);
+	if (v != NULL && *v != '\0')
+		cfg->alias = xstrdup(v);
+	else if (cfg->workload != NULL)
+		cfg->alias = xstrdup(cfg->workload->block->name);
+	else
+		cfg->alias = xstrdup(driver->name);
 
 	if (seq_len == 0)
 		seq_len = 1;
@@ -182,6 +240,10 @@ mb_activity_config_free(struct mb_activity_config *cfg)
 	free(cfg->alias);
 	cfg->alias = NULL;
 	mb_params_free(&cfg->params);
+	mb_workload_free(cfg->workload);
+	cfg->workload = NULL;
+	free(cfg->workload_specs);
+	cfg->workload_specs = NULL;
 }
 
 uint32_t

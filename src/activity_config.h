@@ -10,6 +10,7 @@
 
 #include "driver.h"
 #include "params.h"
+#include "workload.h"
 
 struct mb_activity_config {
 	const struct mb_driver	*driver;
@@ -23,15 +24,19 @@ struct mb_activity_config {
 	uint32_t		 threads;
 	uint32_t		 async;		/* 0: sync */
 	struct mb_params	 params;	/* all of them, for the driver */
+	struct mb_workload	*workload;	/* workload=, or NULL */
+	struct mb_param_spec	*workload_specs; /* its params, for checks */
 };
 
 /* The engine's own params, for validation and --help params. */
 extern const struct mb_param_spec mb_engine_params[];
 
 /*
- * Read cfg from params. driver is used when params has no driver= (tests
- * pass their own); seq_len is the length of the op sequence (the default
- * stride and, with neither cycles nor duration, the cycles: one pass).
+ * Read cfg from params. With workload=FILE the file is loaded (its params
+ * count as known) and its block chosen. driver is used when neither params
+ * nor the workload name one (tests pass their own); seq_len is the length
+ * of the op sequence when there is no workload (the default stride and,
+ * with neither cycles nor duration, the cycles: one pass).
  */
 int	 mb_activity_config_parse(struct mb_activity_config *,
 	     const struct mb_params *, const struct mb_driver *driver,

@@ -7,7 +7,8 @@
  *   open      on each motor's thread: the action (connections, timers)
  *   op_init   once per op context when the motor allocates its pool
  *   submit    per op: start it; complete it now (sync) or from a callback
- *             on the motor's event_base (async) with mb_op_complete()
+ *             on the motor's event_base (async) with mb_op_complete();
+ *             with a workload, op->argv holds the op's rendered arguments
  *   cancel    the op must not complete any more (stop, timeout)
  *   op_fini, close, fini   in reverse order
  */
@@ -21,6 +22,7 @@
 #include "params.h"
 
 struct event_base;
+struct lua_State;
 
 #define MB_DRIVER_SYNC		0x1	/* has a sync action */
 #define MB_DRIVER_ASYNC		0x2	/* has an async action (async=N) */
@@ -55,6 +57,9 @@ struct mb_driver {
 	void	 (*op_fini)(void *action, struct mb_op *);
 	enum mb_submit (*submit)(void *action, struct mb_op *);
 	void	 (*cancel)(void *action, struct mb_op *);
+	/* Optional: push the op's result (one Lua value) for on_result. */
+	void	 (*push_result)(void *action, struct mb_op *,
+		     struct lua_State *);
 };
 
 #endif

@@ -15,6 +15,7 @@
 #include "hdr.h"
 #include "motor.h"
 #include "notify.h"
+#include "runtime.h"
 #include "xmalloc.h"
 
 /* Ops submitted per loop turn before the motor lets its loop look at
@@ -48,6 +49,7 @@ struct mb_motor {
 	struct event		*pump_ev;	/* activated by completions */
 	struct event		*yield_ev;	/* zero timer after a budget */
 	void			*action;
+	struct mb_runtime	*runtime;	/* the workload's, or NULL */
 	unsigned char		*pool;		/* npool contexts, op_stride apart */
 	size_t			 op_stride;
 	uint32_t		 npool;
@@ -177,6 +179,9 @@ motor_retire_ready(struct mb_motor *m)
 		m->ready = op->next;
 		if (m->ready == NULL)
 			m->ready_tail = &m->ready;
+		if (op->status == 0 && m->runtime != NULL)
+			mb_runtime_result(m->runtime, op,
+			    m->env.driver->push_result, m->action);
 		if (op->status == 0) {
 			hdr_record(m->stats.service,
 			    (int64_t)(op->end_ns - op->start_ns));
@@ -257,6 +262,8 @@ motor_pump(struct mb_motor *m)
 		op->cycle = cycle;
 		op->status = 0;
 		op->state = MB_OP_INFLIGHT;
+		if (m->runtime != NULL)
+			mb_runtime_render(m->runtime, op);
 		m->inflight++;
 		if (m->inflight > m->stats.max_inflight)
 			m->stats.max_inflight = m->inflight;
@@ -402,6 +409,14 @@ motor_open(struct mb_motor *m)
 	aenv.shared = m->env.driver_shared;
 	aenv.motor_index = m->index;
 	aenv.async_limit = m->sync ? 0 : m->limit;
+	if (m->env.workload != NULL) {
+		m->runtime = mb_runtime_new(m->env.workload, m->env.params,
+		    m->index, &cause);
+		if (m->runtime == NULL) {
+			motor_fail(m, cause);
+			return (-1);
+		}
+	}
 	m->action = d->open(&aenv, &cause);
 	if (m->action == NULL) {
 		motor_fail(m, xfmt("driver '%s': %s", d->name,
@@ -418,6 +433,8 @@ motor_open(struct mb_motor *m)
 		op = (struct mb_op *)(m->pool + i * m->op_stride);
 		op->motor = m;
 		op->state = MB_OP_FREE;
+		if (m->runtime != NULL)
+			mb_runtime_op_init(m->runtime, op);
 		if (d->op_init != NULL)
 			d->op_init(m->action, op);
 		op->next = m->free;
@@ -445,6 +462,14 @@ motor_close(struct mb_motor *m)
 		}
 		d->close(m->action);
 		m->action = NULL;
+	}
+	if (m->runtime != NULL) {
+		for (i = 0; i < m->npool; i++) {
+			mb_runtime_op_fini(m->runtime,
+			    (struct mb_op *)(m->pool + i * m->op_stride));
+		}
+		mb_runtime_free(m->runtime);
+		m->runtime = NULL;
 	}
 	free(m->pool);
 	m->pool = NULL;

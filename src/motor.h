@@ -20,6 +20,7 @@
 
 struct hdr;
 struct mb_motor;
+struct mb_workload;
 
 enum mb_state {
 	MB_STATE_INITIALIZED,
@@ -46,6 +47,7 @@ struct mb_motor_env {
 	void			*driver_shared;
 	const struct mb_params	*params;
 	struct mb_cycles	*cycles;
+	const struct mb_workload *workload;	/* NULL: ops are bare cycles */
 	const struct mb_notify	*notify;	/* posted on state changes */
 };
 

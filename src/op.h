@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "template.h"	/* struct mb_text */
+
 struct mb_motor;
+struct mb_opdef;
 
 enum mb_op_state {
 	MB_OP_FREE,		/* in the motor's pool */
@@ -27,6 +30,12 @@ struct mb_op {
 	int		 status;	/* 0 success, an errclass id, or
 					   MB_OP_ABORTED */
 	enum mb_op_state state;
+	/* With a workload: the op of this cycle, rendered (else NULL, 0). */
+	const struct mb_opdef *def;	/* the workload's op */
+	struct mb_text	*argv;		/* its arguments, binary safe */
+	uint32_t	 argc;
+	char		*buf;		/* where they were rendered */
+	size_t		 bufcap;
 	/* The driver's private area follows, aligned to 16 bytes. */
 	_Alignas(16) unsigned char priv[];
 };

@@ -1,0 +1,269 @@
+/* Per-motor workload runtime: Lua state, callbacks, rendering. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "errclass.h"
+#include "lua_env.h"
+#include "runtime.h"
+#include "xmalloc.h"
+
+#define RUNTIME_BUF_MIN	256
+
+struct mb_runtime {
+	const struct mb_workload	*w;
+	unsigned			 motor_index;
+	struct mb_lua_ctx		 ctx;
+	lua_State			*L;
+	int				 dispatch;	/* moonbench.op's ref */
+	int				*on_result;	/* per op of the block */
+	unsigned char			*reported;	/* an error shown */
+	struct mb_binding_values	*values;
+	struct mb_text			*texts;		/* per binding */
+	int				 lua_error;	/* errclass id */
+	char				*last_class;	/* mb.fail cache */
+	int				 last_class_id;
+};
+
+/* The runtime whose callback is running on this thread (for mb_ffi_*). */
+static __thread struct mb_runtime *runtime_current;
+
+static int
+runtime_load(struct mb_runtime *rt, char **cause)
+{
+	const struct mb_block	*blk = rt->w->block;
+	lua_State		*L = rt->L;
+	size_t			 i;
+
+	if (luaL_loadbuffer(L, rt->w->chunk, rt->w->chunklen,
+	    rt->w->file) != 0) {
+		*cause = xstrdup(lua_tostring(L, -1));
+		return (-1);
+	}
+	if (mb_lua_pcall(L, 0, 1, cause) != 0)
+		return (-1);
+	if (!lua_istable(L, -1)) {
+		/* The controller checked it: a file that changes its mind. */
+		*cause = xfmt("%s: returned a %s in a motor", rt->w->file,
+		    luaL_typename(L, -1));
+		return (-1);
+	}
+	lua_getfield(L, -1, "blocks");
+	lua_getfield(L, -1, blk->name);
+	lua_getfield(L, -1, "ops");
+	for (i = 0; i < blk->nops; i++) {
+		rt->on_result[i] = LUA_NOREF;
+		if (!blk->ops[i].on_result)
+			continue;
+		if (blk->ops[i].array_pos > 0)
+			lua_rawgeti(L, -1, blk->ops[i].array_pos);
+		else
+			lua_getfield(L, -1, blk->ops[i].name);
+		if (lua_istable(L, -1))
+			lua_getfield(L, -1, "on_result");
+		else
+			lua_pushnil(L);
+		if (!lua_isfunction(L, -1)) {
+			*cause = xfmt("%s: block '%s', op '%s': on_result is "
+			    "no function in a motor", rt->w->file, blk->name,
+			    blk->ops[i].name);
+			return (-1);
+		}
+		rt->on_result[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 4);
+
+	lua_getglobal(L, "require");
+	lua_pushstring(L, "moonbench.op");
+	if (mb_lua_pcall(L, 1, 1, cause) != 0)
+		return (-1);
+	rt->dispatch = luaL_ref(L, LUA_REGISTRYINDEX);
+	return (0);
+}
+
+struct mb_runtime *
+mb_runtime_new(const struct mb_workload *w, const struct mb_params *params,
+    unsigned motor_index, char **cause)
+{
+	struct mb_runtime	*rt;
+	size_t			 n;
+
+	rt = xcalloc(1, sizeof *rt);
+	rt->w = w;
+	rt->motor_index = motor_index;
+	rt->ctx.given = params;
+	mb_params_init(&rt->ctx.declared);
+	rt->dispatch = LUA_NOREF;
+	rt->on_result = xcalloc(w->block->nops, sizeof *rt->on_result);
+	rt->reported = xcalloc(w->block->nops, 1);
+	rt->values = mb_binding_values_new(w->bindings);
+	n = mb_bindings_count(w->bindings);
+	rt->texts = xcalloc(n == 0 ? 1 : n, sizeof *rt->texts);
+	rt->lua_error = mb_errclass_intern("lua-error");
+	if ((rt->L = mb_lua_new(&rt->ctx, cause)) == NULL ||
+	    runtime_load(rt, cause) != 0) {
+		mb_runtime_free(rt);
+		return (NULL);
+	}
+	return (rt);
+}
+
+void
+mb_runtime_free(struct mb_runtime *rt)
+{
+	if (rt == NULL)
+		return;
+	mb_lua_close(rt->L);
+	mb_params_free(&rt->ctx.declared);
+	mb_binding_values_free(rt->values);
+	free(rt->texts);
+	free(rt->on_result);
+	free(rt->reported);
+	free(rt->last_class);
+	free(rt);
+}
+
+void
+mb_runtime_op_init(struct mb_runtime *rt, struct mb_op *op)
+{
+	op->argv = xcalloc(rt->w->maxargs, sizeof *op->argv);
+	op->bufcap = RUNTIME_BUF_MIN;
+	op->buf = xmalloc(op->bufcap);
+}
+
+void
+mb_runtime_op_fini(struct mb_runtime *rt, struct mb_op *op)
+{
+	free(op->argv);
+	free(op->buf);
+	op->argv = NULL;
+	op->buf = NULL;
+}
+
+void
+mb_runtime_render(struct mb_runtime *rt, struct mb_op *op)
+{
+	const struct mb_opdef	*def;
+	const int		*uses;
+	size_t			 i, n, used, len;
+
+	def = mb_workload_op(rt->w, op->cycle);
+	op->def = def;
+	op->argc = (uint32_t)def->nargs;
+again:
+	used = 0;
+	for (i = 0; i < def->nargs; i++) {
+		uses = mb_template_bindings(def->args[i], &n);
+		mb_binding_values_fill(rt->values, op->cycle, uses, n,
+		    rt->texts);
+		len = mb_template_render(def->args[i], rt->texts,
+		    op->buf + used, used < op->bufcap ? op->bufcap - used : 0);
+		op->argv[i].len = len;
+		used += len;
+	}
+	if (used > op->bufcap) {
+		/* Warm-up: grow to fit the largest op seen, then never. */
+		while (op->bufcap < used)
+			op->bufcap *= 2;
+		op->buf = xrealloc(op->buf, op->bufcap);
+		goto again;
+	}
+	for (i = 0, used = 0; i < def->nargs; i++) {
+		op->argv[i].ptr = op->buf + used;
+		used += op->argv[i].len;
+	}
+}
+
+static void
+runtime_report(struct mb_runtime *rt, const struct mb_op *op,
+    const char *cause)
+{
+	if (rt->reported[op->def->index])
+		return;
+	/* Once per op and motor: the count shows how often. */
+	rt->reported[op->def->index] = 1;
+	fprintf(stderr, "moonbench: motor %u: on_result of op '%s' failed at "
+	    "cycle %llu (counted as lua-error; shown once):\n%s\n",
+	    rt->motor_index, op->def->name, (unsigned long long)op->cycle,
+	    cause);
+}
+
+static int
+runtime_class(struct mb_runtime *rt, const char *class)
+{
+	if (rt->last_class == NULL || strcmp(rt->last_class, class) != 0) {
+		free(rt->last_class);
+		rt->last_class = xstrdup(class);
+		rt->last_class_id = mb_errclass_intern(class);
+	}
+	return (rt->last_class_id);
+}
+
+void
+mb_runtime_result(struct mb_runtime *rt, struct mb_op *op,
+    mb_runtime_push push, void *action)
+{
+	lua_State	*L = rt->L;
+	char		*cause = NULL;
+
+	if (op->def == NULL || rt->on_result[op->def->index] == LUA_NOREF)
+		return;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt->dispatch);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt->on_result[op->def->index]);
+	lua_pushlightuserdata(L, op);
+	if (push != NULL)
+		push(action, op, L);
+	else
+		lua_pushnil(L);
+	runtime_current = rt;
+	if (mb_lua_pcall(L, 3, 1, &cause) != 0) {
+		op->status = rt->lua_error;
+		runtime_report(rt, op, cause);
+		free(cause);
+	} else {
+		if (lua_type(L, -1) == LUA_TSTRING)
+			op->status = runtime_class(rt, lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	runtime_current = NULL;
+}
+
+/* ---- what the Lua side pulls through the FFI (moonbench/op.lua) ---- */
+
+int64_t		 mb_ffi_op_cycle(const struct mb_op *);
+const char	*mb_ffi_op_name(const struct mb_op *);
+const char	*mb_ffi_op_binding(const struct mb_op *, const char *,
+		     size_t *);
+
+int64_t
+mb_ffi_op_cycle(const struct mb_op *op)
+{
+	return ((int64_t)op->cycle);
+}
+
+const char *
+mb_ffi_op_name(const struct mb_op *op)
+{
+	return (op->def != NULL ? op->def->name : "");
+}
+
+const char *
+mb_ffi_op_binding(const struct mb_op *op, const char *name, size_t *len)
+{
+	const struct mb_text	*t;
+	int			 i;
+
+	if (runtime_current == NULL)
+		return (NULL);
+	i = mb_bindings_find(runtime_current->w->bindings, name, strlen(name));
+	if (i < 0)
+		return (NULL);
+	t = mb_binding_values_text(runtime_current->values, op->cycle, i);
+	*len = t->len;
+	return (t->ptr);
+}
