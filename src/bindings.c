@@ -202,13 +202,15 @@ mb_bindings_compile(lua_State *L, int idx, const char *where, char **cause)
 		memset(bd, 0, sizeof *bd);
 		bd->ref = -1;
 		bd->name = xstrdup(lua_tostring(L, -2));
-		lua_getfield(L, -1, "steps");
+		if (lua_istable(L, -1))
+			lua_getfield(L, -1, "steps");
+		else
+			lua_pushnil(L);
 		if (!lua_istable(L, -1)) {
-			lua_pop(L, 3);
 			*cause = xfmt("%s: binding '%s': expected a recipe like "
 			    "mb.bind.hash():mod(100), got a %s", where,
-			    bd->name, lua_istable(L, -1) ? "table" :
-			    "value of another type");
+			    bd->name, luaL_typename(L, -2));
+			lua_pop(L, 3);
 			goto fail;
 		}
 		for (n = 1; ; n++) {

@@ -13,6 +13,7 @@
 #include "xmalloc.h"
 
 #define RUNTIME_BUF_MIN	256
+#define RUNTIME_KEY	"moonbench.workload"
 
 struct mb_runtime {
 	const struct mb_workload	*w;
@@ -32,31 +33,42 @@ struct mb_runtime {
 /* The runtime whose callback is running on this thread (for mb_ffi_*). */
 static __thread struct mb_runtime *runtime_current;
 
+/* Push t[name] of the table at the top; -1 if that is no table. */
 static int
-runtime_load(struct mb_runtime *rt, char **cause)
+runtime_field(lua_State *L, const char *name)
 {
+	if (!lua_istable(L, -1)) {
+		lua_pushnil(L);
+		return (-1);
+	}
+	lua_getfield(L, -1, name);
+	return (lua_istable(L, -1) ? 0 : -1);
+}
+
+struct runtime_refs {
+	struct mb_runtime	*rt;
+	char			*cause;
+};
+
+/* Find the block's on_result functions in the table the file returned
+ * (kept in the registry), under lua_cpcall: a Lua error is caught. */
+static int
+runtime_refs(lua_State *L)
+{
+	struct runtime_refs	*x = lua_touserdata(L, 1);
+	struct mb_runtime	*rt = x->rt;
 	const struct mb_block	*blk = rt->w->block;
-	lua_State		*L = rt->L;
 	size_t			 i;
 
-	if (luaL_loadbuffer(L, rt->w->chunk, rt->w->chunklen,
-	    rt->w->file) != 0) {
-		*cause = xstrdup(lua_tostring(L, -1));
-		return (-1);
+	lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
+	if (runtime_field(L, "blocks") != 0 ||
+	    runtime_field(L, blk->name) != 0 ||
+	    runtime_field(L, "ops") != 0) {
+		x->cause = xfmt("%s: block '%s' is not the same in a motor",
+		    rt->w->file, blk->name);
+		return (0);
 	}
-	if (mb_lua_pcall(L, 0, 1, cause) != 0)
-		return (-1);
-	if (!lua_istable(L, -1)) {
-		/* The controller checked it: a file that changes its mind. */
-		*cause = xfmt("%s: returned a %s in a motor", rt->w->file,
-		    luaL_typename(L, -1));
-		return (-1);
-	}
-	lua_getfield(L, -1, "blocks");
-	lua_getfield(L, -1, blk->name);
-	lua_getfield(L, -1, "ops");
 	for (i = 0; i < blk->nops; i++) {
-		rt->on_result[i] = LUA_NOREF;
 		if (!blk->ops[i].on_result)
 			continue;
 		if (blk->ops[i].array_pos > 0)
@@ -68,16 +80,47 @@ runtime_load(struct mb_runtime *rt, char **cause)
 		else
 			lua_pushnil(L);
 		if (!lua_isfunction(L, -1)) {
-			*cause = xfmt("%s: block '%s', op '%s': on_result is "
+			x->cause = xfmt("%s: block '%s', op '%s': on_result is "
 			    "no function in a motor", rt->w->file, blk->name,
 			    blk->ops[i].name);
-			return (-1);
+			return (0);
 		}
 		rt->on_result[i] = luaL_ref(L, LUA_REGISTRYINDEX);
 		lua_pop(L, 1);
 	}
-	lua_pop(L, 4);
+	return (0);
+}
 
+/* Run the workload's chunk in this motor's state and keep what the
+ * motor calls: the block's callbacks and moonbench.op's dispatcher. */
+static int
+runtime_load(struct mb_runtime *rt, char **cause)
+{
+	struct runtime_refs	 x;
+	lua_State		*L = rt->L;
+	size_t			 i;
+
+	for (i = 0; i < rt->w->block->nops; i++)
+		rt->on_result[i] = LUA_NOREF;
+	if (luaL_loadbuffer(L, rt->w->chunk, rt->w->chunklen,
+	    rt->w->file) != 0) {
+		*cause = xstrdup(lua_tostring(L, -1));
+		return (-1);
+	}
+	if (mb_lua_pcall(L, 0, 1, cause) != 0)
+		return (-1);
+	lua_setfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
+	x.rt = rt;
+	x.cause = NULL;
+	if (lua_cpcall(L, runtime_refs, &x) != 0) {
+		*cause = xfmt("%s: %s", rt->w->file, lua_tostring(L, -1));
+		free(x.cause);
+		return (-1);
+	}
+	if (x.cause != NULL) {
+		*cause = x.cause;
+		return (-1);
+	}
 	lua_getglobal(L, "require");
 	lua_pushstring(L, "moonbench.op");
 	if (mb_lua_pcall(L, 1, 1, cause) != 0)

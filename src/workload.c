@@ -15,6 +15,14 @@ static const char *const workload_op_fields[] = {
 	"name", "ratio", "on_result", NULL
 };
 
+#define WORKLOAD_KEY	"moonbench.workload"
+
+struct workload_extract {
+	struct mb_workload	*w;
+	char			*cause;
+	int			 rc;
+};
+
 struct workload_buf {
 	char	*p;
 	size_t	 len;
@@ -351,6 +359,39 @@ workload_string_field(lua_State *L, const char *field, const char *file,
 	return (v);
 }
 
+/* What the file returned, checked and compiled (under lua_cpcall). */
+static int
+workload_extract(lua_State *L)
+{
+	struct workload_extract	*x = lua_touserdata(L, 1);
+	struct mb_workload	*w = x->w;
+	int			 bad = 0;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, WORKLOAD_KEY);
+	if (!lua_istable(L, -1)) {
+		x->cause = xfmt("%s: a workload returns a table (return { "
+		    "driver = ..., bindings = ..., blocks = ... }), this one "
+		    "returned a %s", w->file, luaL_typename(L, -1));
+		return (0);
+	}
+	w->description = workload_string_field(L, "description", w->file,
+	    &x->cause, &bad);
+	if (!bad)
+		w->driver = workload_string_field(L, "driver", w->file,
+		    &x->cause, &bad);
+	if (bad)
+		return (0);
+	lua_getfield(L, -1, "bindings");
+	w->bindings = mb_bindings_compile(L, -1, w->file, &x->cause);
+	lua_pop(L, 1);
+	if (w->bindings == NULL)
+		return (0);
+	if (workload_blocks(w, L, &x->cause) != 0)
+		return (0);
+	x->rc = 0;
+	return (0);
+}
+
 struct mb_workload *
 mb_workload_load(const char *file, const struct mb_params *params,
     char **cause)
@@ -358,8 +399,8 @@ mb_workload_load(const char *file, const struct mb_params *params,
 	struct mb_workload	*w;
 	struct mb_lua_ctx	 ctx;
 	struct workload_buf	 chunk = { NULL, 0 };
+	struct workload_extract	 x;
 	lua_State		*L = NULL;
-	int			 bad = 0;
 
 	w = xcalloc(1, sizeof *w);
 	w->file = xstrdup(file);
@@ -379,26 +420,20 @@ mb_workload_load(const char *file, const struct mb_params *params,
 	w->chunklen = chunk.len;
 	if (mb_lua_pcall(L, 0, 1, cause) != 0)
 		goto fail;
-	if (!lua_istable(L, -1)) {
-		*cause = xfmt("%s: a workload returns a table (return { "
-		    "driver = ..., bindings = ..., blocks = ... }), this one "
-		    "returned a %s", file, luaL_typename(L, -1));
+	lua_setfield(L, LUA_REGISTRYINDEX, WORKLOAD_KEY);
+	x.w = w;
+	x.cause = NULL;
+	x.rc = -1;
+	/* Read the table in a protected call: a metatable could raise. */
+	if (lua_cpcall(L, workload_extract, &x) != 0) {
+		free(x.cause);
+		*cause = xfmt("%s: %s", file, lua_tostring(L, -1));
 		goto fail;
 	}
-	w->description = workload_string_field(L, "description", file, cause,
-	    &bad);
-	if (!bad)
-		w->driver = workload_string_field(L, "driver", file, cause,
-		    &bad);
-	if (bad)
+	if (x.rc != 0) {
+		*cause = x.cause;
 		goto fail;
-	lua_getfield(L, -1, "bindings");
-	w->bindings = mb_bindings_compile(L, -1, file, cause);
-	lua_pop(L, 1);
-	if (w->bindings == NULL)
-		goto fail;
-	if (workload_blocks(w, L, cause) != 0)
-		goto fail;
+	}
 	w->declared = ctx.declared;
 	mb_lua_close(L);
 	return (w);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "activity.h"
 #include "control.h"
@@ -198,6 +199,29 @@ test_diag_flat(void **state)
 }
 
 static void
+test_workload_flat(void **state)
+{
+	char	path[] = "/tmp/mballoc.XXXXXX", common[256];
+	FILE	*f;
+	int	 fd;
+
+	/* Bindings evaluated and templates rendered for every op. */
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	f = fdopen(fd, "w");
+	fputs("local b = require('moonbench').bind\n"
+	    "return { driver = 'diag', bindings = { k = b.hash():mod(1000),\n"
+	    "  v = b.ref('k'):hash() }, blocks = { main = { ops = {\n"
+	    "  r = { 'GET', 'key:{k}', ratio = 3 },\n"
+	    "  w = { 'SET', 'key:{k}', '{v}-{v}-{v}-{v}-{v}-{v}-{v}-{v}' } } } } }\n",
+	    f);
+	fclose(f);
+	snprintf(common, sizeof common, "workload=%s threads=2 async=16", path);
+	expect_flat(common, "cycles=5000", "cycles=100000");
+	unlink(path);
+}
+
+static void
 test_detects_per_op_allocation(void **state)
 {
 	uint64_t	n1, n2;
@@ -218,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_sync_flat),
 		cmocka_unit_test(test_async_flat),
 		cmocka_unit_test(test_diag_flat),
+		cmocka_unit_test(test_workload_flat),
 		cmocka_unit_test(test_detects_per_op_allocation),
 	};
 
