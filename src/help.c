@@ -60,16 +60,19 @@ mb_help_usage(FILE *f)
 {
 	const char *const	*o;
 
-	fputs("usage: moonbench run driver=NAME [name=value ...]\n"
+	fputs("usage: moonbench run driver=NAME|workload=FILE [name=value ...]\n"
 	    "       moonbench --list-drivers | --help [TOPIC] | --version\n"
 	    "\n"
 	    "Runs an activity: the driver turns cycles into ops against a "
-	    "target, with\nthreads= motors and async= ops in flight; "
-	    "progress and the summary go to\nstderr, data to stdout.\n"
+	    "target, with\nthreads= motors and async= ops in flight; a "
+	    "workload file (Lua) says which\nops, rendered from bindings of "
+	    "the cycle. Progress and the summary go to\nstderr, data to "
+	    "stdout.\n"
 	    "\n"
-	    "example:\n"
+	    "examples:\n"
 	    "  moonbench run driver=diag cycles=1M threads=2 async=64 "
 	    "delay=1ms\n"
+	    "  moonbench run workload=scenarios/stdout.lua cycles=10\n"
 	    "\noptions (anywhere on the command line):\n", f);
 	for (o = help_global_options; *o != NULL; o += 2)
 		help_item(f, o[0], o[1]);
