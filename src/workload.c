@@ -189,6 +189,13 @@ out:
 }
 
 static int
+workload_pos_cmp(const void *a, const void *b)
+{
+	return (((const struct mb_opdef *)a)->array_pos -
+	    ((const struct mb_opdef *)b)->array_pos);
+}
+
+static int
 workload_opdef_cmp(const void *a, const void *b)
 {
 	return (strcmp(((const struct mb_opdef *)a)->name,
@@ -203,7 +210,7 @@ workload_ops(struct mb_workload *w, struct mb_block *blk, lua_State *L,
 {
 	struct mb_opdef	*op;
 	char		*where;
-	int		 isarray, i;
+	int		 isarray;
 	size_t		 k;
 
 	isarray = lua_objlen(L, -1) > 0;
@@ -261,21 +268,9 @@ workload_ops(struct mb_workload *w, struct mb_block *blk, lua_State *L,
 		free(where);
 		return (-1);
 	}
-	if (isarray) {
-		/* lua_next walks an array in any order: put it back. */
-		for (i = 0; (size_t)i < blk->nops; i++) {
-			while (blk->ops[i].array_pos != i + 1) {
-				struct mb_opdef tmp = blk->ops[i];
-
-				if ((size_t)tmp.array_pos > blk->nops)
-					break;
-				blk->ops[i] = blk->ops[tmp.array_pos - 1];
-				blk->ops[tmp.array_pos - 1] = tmp;
-			}
-		}
-	} else
-		qsort(blk->ops, blk->nops, sizeof *blk->ops,
-		    workload_opdef_cmp);
+	/* lua_next walks a table in any order: put the ops in theirs. */
+	qsort(blk->ops, blk->nops, sizeof *blk->ops, isarray ?
+	    workload_pos_cmp : workload_opdef_cmp);
 	for (k = 0; k < blk->nops; k++)
 		blk->ops[k].index = k;
 	return (0);
