@@ -118,6 +118,19 @@ lua_env_declare_param(lua_State *L)
 	return (0);
 }
 
+static int
+lua_env_param_error(lua_State *L, char *cause)
+{
+	struct mb_lua_ctx	*ctx = lua_env_ctx(L);
+
+	lua_pushstring(L, cause);
+	if (ctx->param_error == NULL)
+		ctx->param_error = cause;
+	else
+		free(cause);
+	return (lua_error(L));
+}
+
 /* core.convert_param(name, text, default): text as the default's type. */
 static int
 lua_env_convert_param(lua_State *L)
@@ -129,6 +142,8 @@ lua_env_convert_param(lua_State *L)
 	double		 d;
 	int		 b;
 
+	/* A bad value is the user's command line, not the script: keep the
+	 * plain message for the loader to show without a traceback. */
 	switch (lua_type(L, 3)) {
 	case LUA_TNUMBER:
 		/* Counts keep their suffixes (keycount=1M). */
@@ -143,15 +158,13 @@ lua_env_convert_param(lua_State *L)
 			return (1);
 		}
 		free(cause);
-		return (luaL_error(L, "%s: expected a number like 1000, 1M "
-		    "or 0.5 (its default is %s), got '%s'", name,
-		    lua_env_text(L, 3), text));
+		cause = xfmt("%s: expected a number like 1000, 1M or 0.5 "
+		    "(its default is %s), got '%s'", name, lua_env_text(L, 3),
+		    text);
+		return (lua_env_param_error(L, cause));
 	case LUA_TBOOLEAN:
-		if (mb_param_bool(name, text, &b, &cause) != 0) {
-			lua_pushstring(L, cause);
-			free(cause);
-			return (lua_error(L));
-		}
+		if (mb_param_bool(name, text, &b, &cause) != 0)
+			return (lua_env_param_error(L, cause));
 		lua_pushboolean(L, b);
 		return (1);
 	default:

@@ -17,6 +17,7 @@
 struct mb_lua_ctx {
 	const struct mb_params	*given;
 	struct mb_params	 declared;
+	char			*param_error;	/* a bad name=value, said */
 };
 
 /* A new state; ctx must outlive it. NULL and *cause on failure. */

@@ -162,6 +162,7 @@ mb_runtime_free(struct mb_runtime *rt)
 	if (rt == NULL)
 		return;
 	mb_lua_close(rt->L);
+	free(rt->ctx.param_error);
 	mb_params_free(&rt->ctx.declared);
 	mb_binding_values_free(rt->values);
 	free(rt->texts);

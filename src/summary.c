@@ -48,7 +48,7 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	else
 		fprintf(f, "  threads     %u, sync\n", cfg->threads);
 	fprintf(f, "  ops         %" PRIu64 " (%" PRIu64 " ok, %" PRIu64
-	    " errors", t->ops, t->ok, t->errors);
+	    " error%s", t->ops, t->ok, t->errors, t->errors == 1 ? "" : "s");
 	if (t->aborted != 0)
 		fprintf(f, ", %" PRIu64 " aborted in flight", t->aborted);
 	fprintf(f, "), %s op/s\n", mb_units_count(b2, sizeof b2,

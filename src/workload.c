@@ -211,7 +211,7 @@ workload_ops(struct mb_workload *w, struct mb_block *blk, lua_State *L,
 	struct mb_opdef	*op;
 	char		*where;
 	int		 isarray;
-	size_t		 k;
+	size_t		 j, k;
 
 	isarray = lua_objlen(L, -1) > 0;
 	lua_pushnil(L);
@@ -271,6 +271,26 @@ workload_ops(struct mb_workload *w, struct mb_block *blk, lua_State *L,
 	/* lua_next walks a table in any order: put the ops in theirs. */
 	qsort(blk->ops, blk->nops, sizeof *blk->ops, isarray ?
 	    workload_pos_cmp : workload_opdef_cmp);
+	for (k = 0; isarray && k < blk->nops; k++) {
+		if (blk->ops[k].array_pos != (int)k + 1) {
+			where = workload_where(w, blk->name, NULL);
+			*cause = xfmt("%s: the list of ops has no op %zu; a "
+			    "list runs 1, 2, 3, ... with no gap", where, k + 1);
+			free(where);
+			return (-1);
+		}
+	}
+	for (k = 0; k + 1 < blk->nops && isarray; k++) {
+		for (j = k + 1; j < blk->nops; j++) {
+			if (strcmp(blk->ops[k].name, blk->ops[j].name) != 0)
+				continue;
+			where = workload_where(w, blk->name, NULL);
+			*cause = xfmt("%s: two ops are named '%s'; names "
+			    "must differ", where, blk->ops[k].name);
+			free(where);
+			return (-1);
+		}
+	}
 	for (k = 0; k < blk->nops; k++)
 		blk->ops[k].index = k;
 	return (0);
@@ -413,8 +433,14 @@ mb_workload_load(const char *file, const struct mb_params *params,
 	lua_dump(L, workload_dump_writer, &chunk);
 	w->chunk = chunk.p;
 	w->chunklen = chunk.len;
-	if (mb_lua_pcall(L, 0, 1, cause) != 0)
+	if (mb_lua_pcall(L, 0, 1, cause) != 0) {
+		if (ctx.param_error != NULL) {
+			free(*cause);
+			*cause = ctx.param_error;
+			ctx.param_error = NULL;
+		}
 		goto fail;
+	}
 	lua_setfield(L, LUA_REGISTRYINDEX, WORKLOAD_KEY);
 	x.w = w;
 	x.cause = NULL;
@@ -433,6 +459,7 @@ mb_workload_load(const char *file, const struct mb_params *params,
 	mb_lua_close(L);
 	return (w);
 fail:
+	free(ctx.param_error);
 	mb_params_free(&ctx.declared);
 	mb_lua_close(L);
 	mb_workload_free(w);
