@@ -1,4 +1,4 @@
-/* Binding recipes: compiled from Lua tables, evaluated per cycle in C. */
+/* Binding recipes: compiled from Lua tables into typed C programs. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -6,60 +6,8 @@
 
 #include <lauxlib.h>
 
-#include "bindings.h"
+#include "bindings_impl.h"
 #include "xmalloc.h"
-
-enum binding_step_kind {
-	STEP_HASH,
-	STEP_MOD,
-	STEP_ADD,
-	STEP_MUL,
-	STEP_DIV,
-};
-
-struct binding_step {
-	enum binding_step_kind	 kind;
-	int64_t			 arg;
-};
-
-struct binding {
-	char			*name;
-	int			 ref;		/* start from this binding, or -1 */
-	char			*ref_name;	/* until resolved */
-	struct binding_step	*steps;
-	size_t			 nsteps;
-};
-
-struct mb_bindings {
-	struct binding	*v;
-	size_t		 n;
-};
-
-/* One motor's values for the cycle it is on. */
-struct binding_value {
-	uint64_t	 cycle;		/* cycle these are for */
-	int		 valid;
-	int64_t		 num;
-	struct mb_text	 text;
-	char		 buf[24];	/* decimal int64 */
-};
-
-struct mb_binding_values {
-	const struct mb_bindings	*b;
-	struct binding_value		*v;
-};
-
-static const struct {
-	const char		*name;
-	enum binding_step_kind	 kind;
-	int			 has_arg;
-} binding_steps[] = {
-	{ "hash", STEP_HASH, 0 },
-	{ "mod", STEP_MOD, 1 },
-	{ "add", STEP_ADD, 1 },
-	{ "mul", STEP_MUL, 1 },
-	{ "div", STEP_DIV, 1 },
-};
 
 uint64_t
 mb_bindings_hash(uint64_t x)
@@ -71,92 +19,219 @@ mb_bindings_hash(uint64_t x)
 	return (x ^ (x >> 31));
 }
 
-static int
-bindings_step(lua_State *L, struct binding *bd, const char *where,
-    char **cause)
+/* The recipe on top of the stack into binding idx. */
+int
+bindings_compile_recipe(struct compile *c, lua_State *L, size_t idx)
 {
 	struct binding_step	*st;
-	const char		*kind;
-	lua_Number		 arg;
-	size_t			 i;
+	size_t			 n, k;
 
-	lua_rawgeti(L, -1, 1);
-	kind = lua_tostring(L, -1);
+	if (lua_istable(L, -1))
+		lua_getfield(L, -1, "steps");
+	else
+		lua_pushnil(L);
+	if (!lua_istable(L, -1)) {
+		*c->cause = xfmt("%s: binding '%s': expected a recipe like "
+		    "mb.bind.hash():mod(100), got a %s", c->where, c->binding,
+		    luaL_typename(L, -2));
+		lua_pop(L, 1);
+		return (-1);
+	}
+	n = lua_objlen(L, -1);
+	c->b->v[idx].steps = xcalloc(n == 0 ? 1 : n, sizeof *st);
+	for (k = 0; k < n; k++) {
+		lua_rawgeti(L, -1, (int)k + 1);
+		st = &c->b->v[idx].steps[c->b->v[idx].nsteps++];
+		if (!lua_istable(L, -1)) {
+			lua_pop(L, 2);
+			*c->cause = xfmt("%s: binding '%s': step %zu is not a "
+			    "step", c->where, c->binding, k + 1);
+			return (-1);
+		}
+		if (bindings_steps_compile(c, L, st) != 0) {
+			lua_pop(L, 2);
+			return (-1);
+		}
+		if (k > 0 && (st->kind == STEP_REF || st->kind == STEP_FIXED ||
+		    st->kind == STEP_FN || st->kind == STEP_TEMPLATE)) {
+			lua_pop(L, 2);
+			*c->cause = xfmt("%s: binding '%s': %s only starts a "
+			    "recipe (b.ref, b.fixed, b.fn, b.template)",
+			    c->where, c->binding, st->name);
+			return (-1);
+		}
+		lua_pop(L, 1);
+	}
 	lua_pop(L, 1);
-	if (kind == NULL)
-		goto bad;
-	if (strcmp(kind, "identity") == 0)
-		return (0);
-	if (strcmp(kind, "ref") == 0) {
-		lua_rawgeti(L, -1, 2);
-		if (lua_type(L, -1) != LUA_TSTRING || bd->ref_name != NULL ||
-		    bd->nsteps != 0) {
-			lua_pop(L, 1);
-			goto bad;
-		}
-		bd->ref_name = xstrdup(lua_tostring(L, -1));
-		lua_pop(L, 1);
-		return (0);
-	}
-	for (i = 0; i < sizeof binding_steps / sizeof binding_steps[0]; i++) {
-		if (strcmp(kind, binding_steps[i].name) == 0)
-			break;
-	}
-	if (i == sizeof binding_steps / sizeof binding_steps[0])
-		goto bad;
-	bd->steps = xreallocarray(bd->steps, bd->nsteps + 1,
-	    sizeof *bd->steps);
-	st = &bd->steps[bd->nsteps++];
-	st->kind = binding_steps[i].kind;
-	st->arg = 0;
-	if (binding_steps[i].has_arg) {
-		lua_rawgeti(L, -1, 2);
-		arg = lua_tonumber(L, -1);
-		lua_pop(L, 1);
-		if (arg < -9.2e18 || arg > 9.2e18) {
-			*cause = xfmt("%s: binding '%s': %s: the argument is "
-			    "out of range", where, bd->name, kind);
-			return (-1);
-		}
-		st->arg = (int64_t)arg;
-		if ((st->kind == STEP_MOD || st->kind == STEP_DIV) &&
-		    st->arg <= 0) {
-			*cause = xfmt("%s: binding '%s': %s(%lld): expected a "
-			    "number above 0", where, bd->name, kind,
-			    (long long)st->arg);
-			return (-1);
-		}
-	}
 	return (0);
-bad:
-	*cause = xfmt("%s: binding '%s': not a recipe this version knows "
-	    "(step '%s')", where, bd->name, kind != NULL ? kind : "?");
-	return (-1);
 }
 
-/* Refs must name a binding and never lead back to themselves. */
+static const char *
+type_name(int t)
+{
+	switch (t) {
+	case MB_VALUE_INT:
+		return ("an integer");
+	case MB_VALUE_DOUBLE:
+		return ("a double");
+	case MB_VALUE_TEXT:
+		return ("text");
+	}
+	return ("unknown until b.fn returns");
+}
+
+/* May a step that wants `want` take a value of type `have`? */
+static int
+type_fits(int want, int have)
+{
+	return (want == MB_TYPE_ANY || have == MB_TYPE_ANY || want == have ||
+	    (want == MB_VALUE_DOUBLE && have == MB_VALUE_INT));
+}
+
+static int bindings_type(struct mb_bindings *, size_t, const char *,
+    char **, int);
+
+/* The type each step leaves, checking each takes what it gets. */
+static int
+bindings_type_steps(struct mb_bindings *b, size_t i, const char *where,
+    char **cause, int depth)
+{
+	struct binding		*bd = &b->v[i];
+	struct binding_step	*st;
+	size_t			 k;
+	int			 t = MB_VALUE_INT, out;
+
+	for (k = 0; k < bd->nsteps; k++) {
+		st = &bd->steps[k];
+		out = t;
+		st->in = MB_TYPE_ANY;
+		switch (st->kind) {
+		case STEP_REF:
+			t = out = bindings_type(b, (size_t)st->ref, where,
+			    cause, depth + 1);
+			if (t == -2)
+				return (-2);
+			break;
+		case STEP_FIXED:
+			out = st->fixed.type;
+			break;
+		case STEP_FN:
+			out = MB_TYPE_ANY;
+			break;
+		case STEP_TEMPLATE:
+		case STEP_TOSTRING:
+		case STEP_ALNUM:
+		case STEP_PRINTABLE:
+		case STEP_UUID:
+		case STEP_LINE:
+			out = MB_VALUE_TEXT;
+			break;
+		case STEP_IDENTITY:
+			break;
+		case STEP_HASH:
+		case STEP_ZIPF:
+			out = MB_VALUE_INT;
+			break;
+		case STEP_MOD:
+		case STEP_RANGE:
+		case STEP_EPOCH:
+			st->in = MB_VALUE_INT;
+			out = MB_VALUE_INT;
+			break;
+		case STEP_WORDS:
+		case STEP_DATE:
+			st->in = MB_VALUE_INT;
+			out = MB_VALUE_TEXT;
+			break;
+		case STEP_ADD:
+		case STEP_MUL:
+		case STEP_DIV:
+		case STEP_CLAMP:
+			st->in = MB_VALUE_DOUBLE;	/* or an integer */
+			out = t == MB_TYPE_ANY ? MB_TYPE_ANY :
+			    (t == MB_VALUE_DOUBLE || st->dbl) ?
+			    MB_VALUE_DOUBLE : MB_VALUE_INT;
+			break;
+		case STEP_UNIFORM:
+		case STEP_NORMAL:
+		case STEP_EXPONENTIAL:
+			out = MB_VALUE_DOUBLE;
+			break;
+		case STEP_WEIGHTED:
+			out = st->choices[0].type;
+			break;
+		case STEP_INT:
+			st->in = MB_VALUE_DOUBLE;
+			out = MB_VALUE_INT;
+			break;
+		case STEP_FORMAT:
+			switch (mb_format_kind(st->format)) {
+			case MB_FORMAT_INT:
+				st->in = MB_VALUE_INT;
+				break;
+			case MB_FORMAT_DOUBLE:
+				st->in = MB_VALUE_DOUBLE;
+				break;
+			case MB_FORMAT_STRING:
+				break;
+			}
+			out = MB_VALUE_TEXT;
+			break;
+		}
+		st->check = t == MB_TYPE_ANY && st->in != MB_TYPE_ANY;
+		if (!type_fits(st->in, t)) {
+			*cause = xfmt("%s: binding '%s': %s() takes %s, and the "
+			    "value is %s here%s", where, bd->name, st->name,
+			    type_name(st->in), type_name(t), t ==
+			    MB_VALUE_DOUBLE ? " (use :int() first)" : "");
+			return (-2);
+		}
+		t = out;
+	}
+	return (t);
+}
+
+static int
+bindings_type(struct mb_bindings *b, size_t i, const char *where,
+    char **cause, int depth)
+{
+	if (depth > (int)b->n + 1)
+		return (MB_TYPE_ANY);	/* refs are acyclic: cannot happen */
+	if (b->v[i].type == -3)
+		b->v[i].type = bindings_type_steps(b, i, where, cause, depth);
+	return (b->v[i].type);
+}
+
+/* Refs name a binding, never lead back to themselves; then types. */
 static int
 bindings_resolve(struct mb_bindings *b, const char *where, char **cause)
 {
-	size_t	i, hops;
-	int	j;
+	struct binding_step	*st;
+	size_t			 i, k, hops;
+	int			 j;
 
 	for (i = 0; i < b->n; i++) {
-		if (b->v[i].ref_name == NULL)
-			continue;
-		j = mb_bindings_find(b, b->v[i].ref_name,
-		    strlen(b->v[i].ref_name));
-		if (j < 0) {
-			*cause = xfmt("%s: binding '%s': ref('%s'): no binding "
-			    "has that name", where, b->v[i].name,
-			    b->v[i].ref_name);
-			return (-1);
+		b->v[i].type = -3;	/* not typed yet */
+		for (k = 0; k < b->v[i].nsteps; k++) {
+			st = &b->v[i].steps[k];
+			if (st->kind != STEP_REF)
+				continue;
+			j = mb_bindings_find(b, st->ref_name,
+			    strlen(st->ref_name));
+			if (j < 0) {
+				*cause = xfmt("%s: binding '%s': ref('%s'): no "
+				    "binding has that name", where,
+				    b->v[i].name, st->ref_name);
+				return (-1);
+			}
+			st->ref = j;
 		}
-		b->v[i].ref = j;
 	}
 	for (i = 0; i < b->n; i++) {
-		j = b->v[i].ref;
-		for (hops = 0; j >= 0; hops++, j = b->v[j].ref) {
+		j = (int)i;
+		for (hops = 0; j >= 0 && b->v[j].nsteps > 0 &&
+		    b->v[j].steps[0].kind == STEP_REF; hops++) {
+			j = b->v[j].steps[0].ref;
 			if ((size_t)j == i || hops > b->n) {
 				*cause = xfmt("%s: binding '%s': its refs go "
 				    "round in a circle", where, b->v[i].name);
@@ -164,72 +239,97 @@ bindings_resolve(struct mb_bindings *b, const char *where, char **cause)
 			}
 		}
 	}
+	for (i = 0; i < b->n; i++) {
+		if (bindings_type(b, i, where, cause, 0) == -2)
+			return (-1);
+		b->v[i].intonly = 1;
+		for (k = 0; k < b->v[i].nsteps; k++) {
+			st = &b->v[i].steps[k];
+			if (!(st->kind == STEP_IDENTITY || st->kind == STEP_HASH ||
+			    st->kind == STEP_MOD || st->kind == STEP_RANGE ||
+			    ((st->kind == STEP_ADD || st->kind == STEP_MUL) &&
+			    !st->dbl)))
+				b->v[i].intonly = 0;
+		}
+	}
 	return (0);
 }
 
 static int
-bindings_cmp(const void *a, const void *b)
+bindings_name_cmp(const void *a, const void *b)
 {
-	return (strcmp(((const struct binding *)a)->name,
-	    ((const struct binding *)b)->name));
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* The names of the bindings table at idx, sorted: the compile order. */
+static char **
+bindings_names(lua_State *L, int idx, size_t *n, const char *where,
+    char **cause)
+{
+	char	**names = NULL;
+
+	*n = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			lua_pop(L, 1);
+			*cause = xfmt("%s: bindings: names must be strings",
+			    where);
+			while (*n > 0)
+				free(names[--*n]);
+			free(names);
+			return (NULL);
+		}
+		names = xreallocarray(names, *n + 1, sizeof *names);
+		names[(*n)++] = xstrdup(lua_tostring(L, -1));
+	}
+	qsort(names, *n, sizeof *names, bindings_name_cmp);
+	if (names == NULL)
+		names = xcalloc(1, sizeof *names);
+	return (names);
 }
 
 struct mb_bindings *
 mb_bindings_compile(lua_State *L, int idx, const char *where, char **cause)
 {
 	struct mb_bindings	*b;
-	struct binding		*bd;
-	size_t			 n;
+	struct compile		 c;
+	char			**names = NULL;
+	size_t			 i, n = 0;
 
 	b = xcalloc(1, sizeof *b);
 	if (lua_isnil(L, idx))
 		return (b);
+	if (idx < 0)
+		idx = lua_gettop(L) + idx + 1;
 	if (!lua_istable(L, idx)) {
 		*cause = xfmt("%s: bindings: expected a table of name = "
 		    "recipe, got a %s", where, luaL_typename(L, idx));
 		goto fail;
 	}
-	lua_pushnil(L);
-	while (lua_next(L, idx < 0 ? idx - 1 : idx) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING) {
-			lua_pop(L, 2);
-			*cause = xfmt("%s: bindings: names must be strings",
-			    where);
-			goto fail;
-		}
-		b->v = xreallocarray(b->v, b->n + 1, sizeof *b->v);
-		bd = &b->v[b->n++];
-		memset(bd, 0, sizeof *bd);
-		bd->ref = -1;
-		bd->name = xstrdup(lua_tostring(L, -2));
-		if (lua_istable(L, -1))
-			lua_getfield(L, -1, "steps");
-		else
-			lua_pushnil(L);
-		if (!lua_istable(L, -1)) {
-			*cause = xfmt("%s: binding '%s': expected a recipe like "
-			    "mb.bind.hash():mod(100), got a %s", where,
-			    bd->name, luaL_typename(L, -2));
-			lua_pop(L, 3);
-			goto fail;
-		}
-		for (n = 1; ; n++) {
-			lua_rawgeti(L, -1, (int)n);
-			if (lua_isnil(L, -1)) {
-				lua_pop(L, 1);
-				break;
-			}
-			if (bindings_step(L, bd, where, cause) != 0) {
-				lua_pop(L, 4);
-				goto fail;
-			}
+	if ((names = bindings_names(L, idx, &n, where, cause)) == NULL)
+		goto fail;
+	/* Named ones first, in name order: indexes do not depend on Lua's
+	 * table order, and lookups bisect them. */
+	b->v = xcalloc(n == 0 ? 1 : n, sizeof *b->v);
+	b->n = b->nnamed = n;
+	for (i = 0; i < n; i++)
+		b->v[i].name = names[i];
+	free(names);
+	c.b = b;
+	c.where = where;
+	c.cause = cause;
+	for (i = 0; i < n; i++) {
+		c.binding = b->v[i].name;
+		lua_pushstring(L, b->v[i].name);
+		lua_rawget(L, idx);
+		if (bindings_compile_recipe(&c, L, i) != 0) {
 			lua_pop(L, 1);
+			goto fail;
 		}
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 	}
-	/* By name: lookups bisect, and indexes do not depend on Lua's
-	 * table order. */
-	qsort(b->v, b->n, sizeof *b->v, bindings_cmp);
 	if (bindings_resolve(b, where, cause) != 0)
 		goto fail;
 	return (b);
@@ -238,17 +338,46 @@ fail:
 	return (NULL);
 }
 
+static void
+bindings_free_step(struct binding_step *st)
+{
+	size_t	k;
+
+	free(st->text);
+	free(st->ref_name);
+	if (st->fixed.type == MB_VALUE_TEXT)
+		free((char *)st->fixed.t.ptr);
+	mb_zipf_free(st->zipf);
+	mb_weighted_free(st->weighted);
+	for (k = 0; k < st->nchoices; k++) {
+		if (st->choices[k].type == MB_VALUE_TEXT)
+			free((char *)st->choices[k].t.ptr);
+	}
+	free(st->choices);
+	if (st->format != NULL)
+		mb_format_free(st->format);
+	if (st->lines != NULL) {
+		free(st->lines->data);
+		free(st->lines->v);
+		free(st->lines);
+	}
+	free(st->args);
+	free(st->pieces);
+	free(st->piece_data);
+}
+
 void
 mb_bindings_free(struct mb_bindings *b)
 {
-	size_t	i;
+	size_t	i, k;
 
 	if (b == NULL)
 		return;
 	for (i = 0; i < b->n; i++) {
-		free(b->v[i].name);
-		free(b->v[i].ref_name);
+		for (k = 0; k < b->v[i].nsteps; k++)
+			bindings_free_step(&b->v[i].steps[k]);
 		free(b->v[i].steps);
+		free(b->v[i].name);
 	}
 	free(b->v);
 	free(b);
@@ -257,7 +386,7 @@ mb_bindings_free(struct mb_bindings *b)
 size_t
 mb_bindings_count(const struct mb_bindings *b)
 {
-	return (b->n);
+	return (b->nnamed);
 }
 
 const char *
@@ -266,10 +395,16 @@ mb_bindings_name(const struct mb_bindings *b, size_t i)
 	return (b->v[i].name);
 }
 
+size_t
+mb_bindings_nfns(const struct mb_bindings *b)
+{
+	return (b->nfns);
+}
+
 int
 mb_bindings_find(const struct mb_bindings *b, const char *name, size_t len)
 {
-	size_t	lo = 0, hi = b->n, mid;
+	size_t	lo = 0, hi = b->nnamed, mid;
 	int	c;
 
 	while (lo < hi) {
@@ -287,108 +422,69 @@ mb_bindings_find(const struct mb_bindings *b, const char *name, size_t len)
 	return (-1);
 }
 
-struct mb_binding_values *
-mb_binding_values_new(const struct mb_bindings *b)
+/* Append the b.fn functions of the recipe at idx to the list at out, in
+ * the order compile_recipe numbers them. */
+static void
+bindings_collect_fns(lua_State *L, int idx, int out)
 {
-	struct mb_binding_values	*vals;
+	int		 k, a, nsteps, nargs;
+	const char	*kind;
 
-	vals = xcalloc(1, sizeof *vals);
-	vals->b = b;
-	vals->v = xcalloc(b->n == 0 ? 1 : b->n, sizeof *vals->v);
-	return (vals);
-}
-
-void
-mb_binding_values_free(struct mb_binding_values *vals)
-{
-	if (vals == NULL)
+	if (!lua_istable(L, idx))
 		return;
-	free(vals->v);
-	free(vals);
-}
-
-static int64_t
-bindings_eval(struct mb_binding_values *vals, uint64_t cycle, int i)
-{
-	const struct binding	*bd = &vals->b->v[i];
-	struct binding_value	*out = &vals->v[i];
-	const struct binding_step *st;
-	uint64_t		 u;
-	int64_t			 x;
-	size_t			 k;
-
-	if (out->valid && out->cycle == cycle)
-		return (out->num);
-	x = bd->ref >= 0 ? bindings_eval(vals, cycle, bd->ref) : (int64_t)cycle;
-	for (k = 0; k < bd->nsteps; k++) {
-		st = &bd->steps[k];
-		switch (st->kind) {
-		case STEP_HASH:
-			/* Non-negative, so mod keeps its usual meaning. */
-			x = (int64_t)(mb_bindings_hash((uint64_t)x) >> 1);
-			break;
-		case STEP_MOD:
-			x %= st->arg;
-			if (x < 0)
-				x += st->arg;
-			break;
-		case STEP_ADD:
-			u = (uint64_t)x + (uint64_t)st->arg;	/* wraps */
-			x = (int64_t)u;
-			break;
-		case STEP_MUL:
-			u = (uint64_t)x * (uint64_t)st->arg;
-			x = (int64_t)u;
-			break;
-		case STEP_DIV:
-			x /= st->arg;
-			break;
+	lua_getfield(L, idx, "steps");
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		return;
+	}
+	nsteps = (int)lua_objlen(L, -1);
+	for (k = 1; k <= nsteps; k++) {
+		lua_rawgeti(L, -1, k);		/* the step */
+		lua_rawgeti(L, -1, 1);
+		kind = lua_tostring(L, -1);
+		lua_pop(L, 1);
+		if (kind != NULL && strcmp(kind, "fn") == 0) {
+			lua_rawgeti(L, -1, 2);
+			lua_rawseti(L, out, (int)lua_objlen(L, out) + 1);
+		} else if (kind != NULL && strcmp(kind, "template") == 0) {
+			lua_getfield(L, -1, "n");
+			nargs = (int)lua_tointeger(L, -1);
+			lua_pop(L, 1);
+			for (a = 3; a <= nargs; a++) {
+				lua_rawgeti(L, -1, a);
+				bindings_collect_fns(L, lua_gettop(L), out);
+				lua_pop(L, 1);
+			}
 		}
+		lua_pop(L, 1);
 	}
-	out->cycle = cycle;
-	out->valid = 1;
-	out->num = x;
-	out->text.ptr = NULL;	/* rendered on demand */
-	return (x);
+	lua_pop(L, 1);
 }
 
-/* Decimal text of v into buf (24 bytes), returning where it starts. */
-static char *
-bindings_itoa(int64_t v, char *buf)
+int
+mb_bindings_push_fns(lua_State *L, int idx)
 {
-	char		*p = buf + 23;
-	uint64_t	 u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char	**names, *cause = NULL;
+	size_t	 i, n;
+	int	 out;
 
-	*p = '\0';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	return (p);
-}
-
-const struct mb_text *
-mb_binding_values_text(struct mb_binding_values *vals, uint64_t cycle, int i)
-{
-	struct binding_value	*out = &vals->v[i];
-	int64_t			 x;
-
-	x = bindings_eval(vals, cycle, i);
-	if (out->text.ptr == NULL) {
-		out->text.ptr = bindings_itoa(x, out->buf);
-		out->text.len = (size_t)(out->buf + 23 - out->text.ptr);
+	if (idx < 0)
+		idx = lua_gettop(L) + idx + 1;
+	lua_newtable(L);
+	out = lua_gettop(L);
+	if (!lua_istable(L, idx))
+		return (0);
+	if ((names = bindings_names(L, idx, &n, "", &cause)) == NULL) {
+		free(cause);
+		return (0);
 	}
-	return (&out->text);
-}
-
-void
-mb_binding_values_fill(struct mb_binding_values *vals, uint64_t cycle,
-    const int *which, size_t n, struct mb_text *out)
-{
-	size_t	k;
-
-	for (k = 0; k < n; k++)
-		out[which[k]] = *mb_binding_values_text(vals, cycle, which[k]);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, names[i]);
+		lua_rawget(L, idx);
+		bindings_collect_fns(L, lua_gettop(L), out);
+		lua_pop(L, 1);
+		free(names[i]);
+	}
+	free(names);
+	return ((int)lua_objlen(L, out));
 }

@@ -1,6 +1,7 @@
 /* Help texts, generated from the same tables the parsers use. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -16,8 +17,8 @@ static const char *const help_global_options[] = {
 	    "(default 1s) on stderr",
 	"-q, --quiet", "no progress line and no summary",
 	"--list-drivers", "the drivers and what they drive",
-	"--help [TOPIC]", "this text, a driver's params (--help diag) or "
-	    "the engine's (--help params)",
+	"--help [TOPIC]", "this text, a driver's params (--help diag), the "
+	    "engine's (--help params) or the bindings (--help bindings)",
 	"--version", "moonbench's version and its libraries'",
 	NULL
 };
@@ -95,6 +96,85 @@ help_params(FILE *f, const struct mb_param_spec *spec)
 	}
 }
 
+/* Every binding step: how to call it, what it does, an example. */
+static const char *const help_bindings[] = {
+	"b.identity()", "the cycle itself (an integer)",
+	    "b.identity()  -> 7 at cycle 7",
+	"b.hash()", "a 64-bit mix of the value (good avalanche), >= 0",
+	    "b.hash():mod(1e6)",
+	"b.mod(n)", "the value modulo n (n > 0), always >= 0",
+	    "b.mod(1000)",
+	"b.add(n) b.mul(n) b.div(n)", "arithmetic; a fraction or a double "
+	    "value makes a double", "b.mul(10):add(1)",
+	"b.clamp(lo, hi)", "the value held within lo..hi",
+	    "b.hash():clamp(0, 100)",
+	"b.range(lo, hi)", "lo + value mod (hi - lo + 1): an integer in "
+	    "lo..hi", "b.hash():range(18, 99)",
+	"b.uniform(lo, hi)", "a double drawn uniformly from [lo, hi)",
+	    "b.uniform(0, 1)",
+	"b.normal(mean, sd)", "a double drawn from a normal distribution",
+	    "b.normal(100, 15)",
+	"b.exponential(mean)", "a double drawn from an exponential "
+	    "distribution", "b.exponential(2.5)",
+	"b.zipf(n, s)", "a rank in 1..n, rank 1 the most frequent (s > 0)",
+	    "b.zipf(1000000, 1.1)",
+	"b.weighted{ {v, w}, ... }", "one of the values, each with "
+	    "probability w / sum of w", "b.weighted{ {\"red\", 3}, "
+	    "{\"blue\", 1} }",
+	"b.int()", "a double truncated to an integer",
+	    "b.normal(100, 15):int()",
+	"b.tostring()", "the value as text (doubles in the shortest form "
+	    "that reads back)", "b.uniform(0, 1):tostring()",
+	"b.format(fmt)", "printf-like text of the value: one of %d %x %o "
+	    "%f %e %g %s", "b.mod(1e5):format(\"user%05d\")",
+	"b.alnum(len) b.alnum(lo, hi)", "text of [A-Za-z0-9] of that "
+	    "length (or lo..hi, drawn)", "b.ref(\"key\"):alnum(64)",
+	"b.printable(len) b.printable(lo, hi)", "text of printable ASCII",
+	    "b.hash():printable(10, 20)",
+	"b.words()", "the integer in English words",
+	    "b.mod(1000):words()  -> \"seven\" at cycle 7",
+	"b.uuid()", "a UUID (version 4 shape) drawn from the value",
+	    "b.ref(\"id\"):uuid()",
+	"b.epoch(start, spacing)", "epoch milliseconds: start + value x "
+	    "spacing", "b.epoch(\"2024-01-01\", \"1s\")",
+	"b.date(start, spacing[, fmt])", "that time as UTC text (default "
+	    "ISO 8601; %Y %m %d %H %M %S %3N ...)",
+	    "b.date(\"2024-01-01\", \"1h\", \"%F\")",
+	"b.line(file[, \"hash\"|\"mod\"])", "a line of a file, picked by "
+	    "the value's hash or modulo", "b.line(\"names.txt\")",
+	"b.ref(name)", "start from another binding's value (same cycle)",
+	    "b.ref(\"key\"):hash():alnum(64)",
+	"b.fixed(v)", "always v (a number or text)", "b.fixed(\"EU\")",
+	"b.template(text, r1, ...)", "text with each {} replaced by the "
+	    "next recipe's value", "b.template(\"user-{}-{}\", b.mod(10), "
+	    "b.ref(\"key\"))",
+	"b.fn(function(cycle) ... end)", "anything else, in Lua (cycle is "
+	    "an int64; slower: a Lua call per value)",
+	    "b.fn(function(c) return tonumber(c) % 7 end)",
+	NULL
+};
+
+static void
+help_bindings_list(FILE *f)
+{
+	const char *const	*b;
+	fputs("bindings: recipes that make a value from the cycle, built in "
+	    "Lua and run in C.\nStart with a function of b = mb.bind and "
+	    "chain more as methods\n(b.hash():mod(100)); each starts from the "
+	    "cycle unless it is the first\nof b.ref, b.fixed, b.fn or "
+	    "b.template. Integers are int64, drawn values\ndoubles; "
+	    "distributions draw from a hash of the value (inverse CDF).\n\n",
+	    f);
+	char			*example;
+
+	for (b = help_bindings; *b != NULL; b += 3) {
+		help_item(f, b[0], b[1]);
+		example = xfmt("e.g. %s", b[2]);
+		help_item(f, "", example);
+		free(example);
+	}
+}
+
 int
 mb_help_topic(FILE *f, const char *topic, char **cause)
 {
@@ -106,6 +186,10 @@ mb_help_topic(FILE *f, const char *topic, char **cause)
 		help_params(f, mb_engine_params);
 		fputs("\ncounts take K M B (1M = 1,000,000); durations take "
 		    "ns us ms s m h.\n", f);
+		return (0);
+	}
+	if (strcmp(topic, "bindings") == 0) {
+		help_bindings_list(f);
 		return (0);
 	}
 	if ((d = mb_drivers_find(topic)) != NULL) {
@@ -127,8 +211,9 @@ mb_help_topic(FILE *f, const char *topic, char **cause)
 		*cause = xfmt("--help: no topic '%s' (did you mean '%s'?)",
 		    topic, near);
 	else
-		*cause = xfmt("--help: no topic '%s'; topics are 'params' "
-		    "and the drivers (moonbench --list-drivers)", topic);
+		*cause = xfmt("--help: no topic '%s'; topics are 'params', "
+		    "'bindings' and the drivers (moonbench --list-drivers)",
+		    topic);
 	return (-1);
 }
 

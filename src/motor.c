@@ -236,6 +236,7 @@ motor_pump(struct mb_motor *m)
 	struct mb_op		*op;
 	uint64_t		 cycle;
 	unsigned		 budget = MOTOR_PUMP_BUDGET;
+	int			 status;
 
 	m->pump_scheduled = 0;
 	m->pumping = 1;
@@ -262,11 +263,18 @@ motor_pump(struct mb_motor *m)
 		op->cycle = cycle;
 		op->status = 0;
 		op->state = MB_OP_INFLIGHT;
-		if (m->runtime != NULL)
-			mb_runtime_render(m->runtime, op);
 		m->inflight++;
 		if (m->inflight > m->stats.max_inflight)
 			m->stats.max_inflight = m->inflight;
+		if (m->runtime != NULL &&
+		    (status = mb_runtime_render(m->runtime, op)) != 0) {
+			/* No values, no op: it fails without being sent. */
+			op->start_ns = mb_clock_ns();
+			mb_op_complete(op, status);
+			m->cur++;
+			budget--;
+			continue;
+		}
 		op->start_ns = mb_clock_ns();
 		if (d->submit(m->action, op) == MB_SUBMIT_FULL) {
 			/* Not accepted: the cycle stays next in line. */

@@ -12,7 +12,7 @@
 #include "runtime.h"
 #include "xmalloc.h"
 
-#define RUNTIME_BUF_MIN	256
+#define RUNTIME_BUF_MIN	1024	/* most ops fit: no growth at all */
 #define RUNTIME_KEY	"moonbench.workload"
 
 struct mb_runtime {
@@ -24,6 +24,9 @@ struct mb_runtime {
 	int				*on_result;	/* per op of the block */
 	unsigned char			*reported;	/* an error shown */
 	struct mb_binding_values	*values;
+	int				*fn_refs;	/* b.fn functions */
+	int				 binding_error;	/* errclass id */
+	int				 binding_reported;
 	struct mb_text			*texts;		/* per binding */
 	int				 lua_error;	/* errclass id */
 	char				*last_class;	/* mb.fail cache */
@@ -50,6 +53,33 @@ struct runtime_refs {
 	char			*cause;
 };
 
+/* The b.fn functions of the bindings, in the order they were compiled. */
+static int
+runtime_fns(struct runtime_refs *x, lua_State *L)
+{
+	struct mb_runtime	*rt = x->rt;
+	size_t			 want = mb_bindings_nfns(rt->w->bindings);
+	int			 i, n;
+
+	if (want == 0)
+		return (0);
+	lua_getfield(L, -1, "bindings");
+	n = mb_bindings_push_fns(L, -1);
+	if ((size_t)n != want) {
+		x->cause = xfmt("%s: the bindings are not the same in a motor",
+		    rt->w->file);
+		lua_pop(L, 2);
+		return (-1);
+	}
+	rt->fn_refs = xcalloc(want, sizeof *rt->fn_refs);
+	for (i = 0; i < n; i++) {
+		lua_rawgeti(L, -1, i + 1);
+		rt->fn_refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	lua_pop(L, 2);
+	return (0);
+}
+
 /* Find the block's on_result functions in the table the file returned
  * (kept in the registry), under lua_cpcall: a Lua error is caught. */
 static int
@@ -61,6 +91,8 @@ runtime_refs(lua_State *L)
 	size_t			 i;
 
 	lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
+	if (runtime_fns(x, L) != 0)
+		return (0);
 	if (runtime_field(L, "blocks") != 0 ||
 	    runtime_field(L, blk->name) != 0 ||
 	    runtime_field(L, "ops") != 0) {
@@ -144,15 +176,16 @@ mb_runtime_new(const struct mb_workload *w, const struct mb_params *params,
 	rt->dispatch = LUA_NOREF;
 	rt->on_result = xcalloc(w->block->nops, sizeof *rt->on_result);
 	rt->reported = xcalloc(w->block->nops, 1);
-	rt->values = mb_binding_values_new(w->bindings);
 	n = mb_bindings_count(w->bindings);
 	rt->texts = xcalloc(n == 0 ? 1 : n, sizeof *rt->texts);
 	rt->lua_error = mb_errclass_intern("lua-error");
+	rt->binding_error = mb_errclass_intern("binding-error");
 	if ((rt->L = mb_lua_new(&rt->ctx, cause)) == NULL ||
 	    runtime_load(rt, cause) != 0) {
 		mb_runtime_free(rt);
 		return (NULL);
 	}
+	rt->values = mb_binding_values_new(w->bindings, rt->L, rt->fn_refs);
 	return (rt);
 }
 
@@ -165,6 +198,7 @@ mb_runtime_free(struct mb_runtime *rt)
 	free(rt->ctx.param_error);
 	mb_params_free(&rt->ctx.declared);
 	mb_binding_values_free(rt->values);
+	free(rt->fn_refs);
 	free(rt->texts);
 	free(rt->on_result);
 	free(rt->reported);
@@ -189,7 +223,7 @@ mb_runtime_op_fini(struct mb_runtime *rt, struct mb_op *op)
 	op->buf = NULL;
 }
 
-void
+int
 mb_runtime_render(struct mb_runtime *rt, struct mb_op *op)
 {
 	const struct mb_opdef	*def;
@@ -203,8 +237,18 @@ again:
 	used = 0;
 	for (i = 0; i < def->nargs; i++) {
 		uses = mb_template_bindings(def->args[i], &n);
-		mb_binding_values_fill(rt->values, op->cycle, uses, n,
-		    rt->texts);
+		if (mb_binding_values_fill(rt->values, op->cycle, uses, n,
+		    rt->texts) != 0) {
+			op->argc = 0;
+			if (!rt->binding_reported) {
+				rt->binding_reported = 1;
+				fprintf(stderr, "moonbench: motor %u: %s "
+				    "(counted as binding-error; shown once)\n",
+				    rt->motor_index,
+				    mb_binding_values_error(rt->values));
+			}
+			return (rt->binding_error);
+		}
 		len = mb_template_render(def->args[i], rt->texts,
 		    op->buf + used, used < op->bufcap ? op->bufcap - used : 0);
 		op->argv[i].len = len;
@@ -221,6 +265,7 @@ again:
 		op->argv[i].ptr = op->buf + used;
 		used += op->argv[i].len;
 	}
+	return (0);
 }
 
 static void
@@ -307,7 +352,9 @@ mb_ffi_op_binding(const struct mb_op *op, const char *name, size_t *len)
 	i = mb_bindings_find(runtime_current->w->bindings, name, strlen(name));
 	if (i < 0)
 		return (NULL);
-	t = mb_binding_values_text(runtime_current->values, op->cycle, i);
+	if ((t = mb_binding_values_text(runtime_current->values, op->cycle,
+	    i)) == NULL)
+		return (NULL);
 	*len = t->len;
 	return (t->ptr);
 }

@@ -26,8 +26,9 @@ void		 mb_runtime_free(struct mb_runtime *);
 void		 mb_runtime_op_init(struct mb_runtime *, struct mb_op *);
 void		 mb_runtime_op_fini(struct mb_runtime *, struct mb_op *);
 /* Pick the op of op->cycle and render its arguments: no allocation once
- * the buffer has grown to the largest op (warm-up). */
-void		 mb_runtime_render(struct mb_runtime *, struct mb_op *);
+ * the buffer has grown to the largest op (warm-up). 0, or the errclass
+ * id of binding-error when a value could not be made (b.fn failed). */
+int		 mb_runtime_render(struct mb_runtime *, struct mb_op *);
 /* After a successful op: run its on_result, which may fail it (class
  * from mb.fail, or lua-error when the callback raised an error). */
 void		 mb_runtime_result(struct mb_runtime *, struct mb_op *,

@@ -211,9 +211,13 @@ test_workload_flat(void **state)
 	f = fdopen(fd, "w");
 	fputs("local b = require('moonbench').bind\n"
 	    "return { driver = 'diag', bindings = { k = b.hash():mod(1000),\n"
-	    "  v = b.ref('k'):hash() }, blocks = { main = { ops = {\n"
+	    "  v = b.ref('k'):hash(), a = b.ref('k'):alnum(8, 40),\n"
+	    "  u = b.uniform(0, 1), d = b.date('2024-01-01', '1s'),\n"
+	    "  t = b.template('{}/{}', b.ref('a'), b.normal(0, 1):int()),\n"
+	    "  f = b.mod(1000):format('%06d'), w = b.mod(1000):words() },\n"
+	    "  blocks = { main = { ops = {\n"
 	    "  r = { 'GET', 'key:{k}', ratio = 3 },\n"
-	    "  w = { 'SET', 'key:{k}', '{v}-{v}-{v}-{v}-{v}-{v}-{v}-{v}' } } } } }\n",
+	    "  w = { 'SET', 'key:{k}', '{v}-{a}-{u}-{d}-{t}-{f}-{w}' } } } } }\n",
 	    f);
 	fclose(f);
 	snprintf(common, sizeof common, "workload=%s threads=2 async=16", path);
