@@ -487,4 +487,26 @@ run_mb run workload="$FIX/template.lua" cycles=2..3 format=json -q
 [ "$out" = '{"cycle":2,"op":"doc","args":["{\"id\": 42, \"tags\": {\"a\": [1, 42]}, \"empty\": {}, \"lit\": \"{id}\", \"sp\": \"{ id }\", \"wrap\": \"{42}\"}"]}' ]
 ok $? "a JSON template in format=json: escaped as a JSON string"
 
+# ---------------------------------------------------------------------
+# 8. Values derived from keys (b.ref) are verified from the key alone:
+# rampup writes every key once, main reads random keys and checks each.
+
+V=$top_srcdir/tests/workloads/verify.lua
+store=$TAP_TMP/store.txt
+run_mb run workload="$V" block=rampup cycles=1000 -q
+expect_rc 0 "verify: rampup exits 0"
+printf '%s\n' "$out" > "$store"
+[ "$(grep -c '^SET key:' "$store")" -eq 1000 ] &&
+    [ "$(cut -d' ' -f2 "$store" | sort -u | wc -l)" -eq 1000 ]
+ok $? "verify: rampup wrote each of the 1000 keys exactly once"
+run_mb run workload="$V" block=main cycles=5000 threads=2 store="$store" --progress=off
+expect_rc 0 "verify: main exits 0"
+expect_err_contains "ops         5000 (5000 ok, 0 errors)" \
+    "verify: every one of 5000 reads checks out from its key alone"
+# The check can fail: corrupt one stored value and it is caught.
+sed 's/^\(SET key:7 \).*/\1corrupted/' "$store" > "$store.bad"
+run_mb run workload="$V" block=main cycles=5000 store="$store.bad" --progress=off
+err_matches '^  error +mismatch +[1-9][0-9]*$'
+ok $? "verify: a corrupted value is caught as a mismatch"
+
 done_testing
