@@ -202,12 +202,40 @@ bindings_type(struct mb_bindings *b, size_t i, const char *where,
 	return (b->v[i].type);
 }
 
+/* Is there a cycle through binding i? color: 0 new, 1 on the path,
+ * 2 done. A hidden template argument counts as part of its binding. */
+static int
+bindings_cycle(const struct mb_bindings *b, size_t i, unsigned char *color)
+{
+	const struct binding_step	*st;
+	size_t				 k, a;
+
+	if (color[i] == 1)
+		return (1);
+	if (color[i] == 2)
+		return (0);
+	color[i] = 1;
+	for (k = 0; k < b->v[i].nsteps; k++) {
+		st = &b->v[i].steps[k];
+		if (st->kind == STEP_REF && bindings_cycle(b, (size_t)st->ref,
+		    color))
+			return (1);
+		for (a = 0; st->kind == STEP_TEMPLATE && a < st->nargs; a++) {
+			if (bindings_cycle(b, (size_t)st->args[a], color))
+				return (1);
+		}
+	}
+	color[i] = 2;
+	return (0);
+}
+
 /* Refs name a binding, never lead back to themselves; then types. */
 static int
 bindings_resolve(struct mb_bindings *b, const char *where, char **cause)
 {
 	struct binding_step	*st;
-	size_t			 i, k, hops;
+	unsigned char		*color;
+	size_t			 i, k;
 	int			 j;
 
 	for (i = 0; i < b->n; i++) {
@@ -227,18 +255,18 @@ bindings_resolve(struct mb_bindings *b, const char *where, char **cause)
 			st->ref = j;
 		}
 	}
+	/* A value may not need itself: refs and template arguments form
+	 * a graph that must have no cycle (depth-first, three colours). */
+	color = xcalloc(b->n, 1);
 	for (i = 0; i < b->n; i++) {
-		j = (int)i;
-		for (hops = 0; j >= 0 && b->v[j].nsteps > 0 &&
-		    b->v[j].steps[0].kind == STEP_REF; hops++) {
-			j = b->v[j].steps[0].ref;
-			if ((size_t)j == i || hops > b->n) {
-				*cause = xfmt("%s: binding '%s': its refs go "
-				    "round in a circle", where, b->v[i].name);
-				return (-1);
-			}
+		if (bindings_cycle(b, i, color)) {
+			*cause = xfmt("%s: binding '%s': its refs go round in a "
+			    "circle", where, b->v[i].name);
+			free(color);
+			return (-1);
 		}
 	}
+	free(color);
 	for (i = 0; i < b->n; i++) {
 		if (bindings_type(b, i, where, cause, 0) == -2)
 			return (-1);

@@ -214,7 +214,8 @@ values_fn(struct mb_binding_values *vals, struct value_slot *slot,
 		x->i = (int64_t)(hi << 32 | lo);
 	} else if (lua_type(L, -2) == LUA_TNUMBER) {
 		d = lua_tonumber(L, -2);
-		if (d == floor(d) && fabs(d) <= 9007199254740992.0) {
+		if (d == floor(d) && d >= -9223372036854775808.0 &&
+		    d < 9223372036854775808.0) {
 			x->type = MB_VALUE_INT;
 			x->i = (int64_t)d;
 		} else {
@@ -324,6 +325,23 @@ values_epoch(const struct binding_step *st, int64_t x)
 	return (st->i1 + (int64_t)(ns / 1000000));
 }
 
+/* lo + x mod (hi - lo + 1), the modulo >= 0 as mod() has it. */
+static inline int64_t
+values_range(const struct binding_step *st, int64_t x)
+{
+	uint64_t	span = (uint64_t)st->i2 - (uint64_t)st->i1 + 1;
+	uint64_t	r;
+
+	if (span == 0)		/* the whole int64 range */
+		return (x);
+	if (x >= 0 || span > (uint64_t)INT64_MAX)
+		r = (uint64_t)x % span;
+	else {
+		r = (uint64_t)(x % (int64_t)span + (int64_t)span) % span;
+	}
+	return ((int64_t)((uint64_t)st->i1 + r));
+}
+
 /* The common case, kept small: a key made of integer steps only. */
 static void
 values_run_int(const struct binding *bd, struct value_slot *slot,
@@ -331,7 +349,6 @@ values_run_int(const struct binding *bd, struct value_slot *slot,
 {
 	const struct binding_step	*st = bd->steps;
 	const struct binding_step	*end = st + bd->nsteps;
-	uint64_t			 span;
 	int64_t				 x = (int64_t)cycle;
 
 	for (; st < end; st++) {
@@ -356,9 +373,7 @@ values_run_int(const struct binding *bd, struct value_slot *slot,
 			x = (int64_t)((uint64_t)x * (uint64_t)st->i1);
 			break;
 		case STEP_RANGE:
-			span = (uint64_t)st->i2 - (uint64_t)st->i1 + 1;
-			x = (int64_t)((uint64_t)st->i1 + (span == 0 ?
-			    (uint64_t)x : (uint64_t)x % span));
+			x = values_range(st, x);
 			break;
 		default:
 			break;
@@ -375,7 +390,7 @@ values_run(struct mb_binding_values *vals, uint64_t cycle, int i)
 	struct value_slot	*slot = &vals->v[i];
 	const struct binding_step *st;
 	struct mb_value		 x;
-	uint64_t		 h, span;
+	uint64_t		 h;
 	size_t			 k, len;
 	int			 tb = 0;	/* the text buffer to use next */
 
@@ -439,9 +454,7 @@ values_run(struct mb_binding_values *vals, uint64_t cycle, int i)
 				    st->i2 : x.i;
 			break;
 		case STEP_RANGE:
-			span = (uint64_t)st->i2 - (uint64_t)st->i1 + 1;
-			x.i = (int64_t)((uint64_t)st->i1 + (span == 0 ?
-			    (uint64_t)x.i : (uint64_t)x.i % span));
+			x.i = values_range(st, x.i);
 			break;
 		case STEP_UNIFORM:
 		case STEP_NORMAL:

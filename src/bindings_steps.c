@@ -34,6 +34,15 @@ static const struct {
 	{ "template", STEP_TEMPLATE },
 };
 
+/* A Lua number that is a whole number in the int64 range is exactly that
+ * integer: it becomes an int64 value, as b.fn's results do. */
+static int
+steps_whole(double d)
+{
+	return (d == floor(d) && d >= -9223372036854775808.0 &&
+	    d < 9223372036854775808.0);
+}
+
 static int
 compile_fail(struct compile *c, const struct binding_step *st,
     const char *fmt, const char *detail)
@@ -149,6 +158,17 @@ bindings_days(int64_t y, unsigned m, unsigned d)
 	return (era * 146097 + (int64_t)doe - 719468);
 }
 
+static int
+steps_month_days(int y, int m)
+{
+	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return (29);
+	return (days[m - 1]);
+}
+
 /* A start: epoch milliseconds, or "YYYY-MM-DD[THH:MM:SS[.mmm]][Z]". */
 static int
 arg_start(struct compile *c, lua_State *L, struct binding_step *st,
@@ -180,7 +200,8 @@ arg_start(struct compile *c, lua_State *L, struct binding_step *st,
 	}
 	if (n >= 0 && s[n] == 'Z')
 		n++;
-	if (n < 0 || s[n] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	if (n < 0 || s[n] != '\0' || mo < 1 || mo > 12 || d < 1 ||
+	    d > steps_month_days(y, mo) ||
 	    h > 23 || mi > 59 || sec > 60) {
 		compile_fail(c, st, "the start is epoch milliseconds or a UTC "
 		    "date like \"2024-01-31\" or \"2024-01-31T08:00:00Z\", "
@@ -317,8 +338,7 @@ compile_weighted(struct compile *c, lua_State *L, struct binding_step *st,
 			st->choices[k].t.len = lua_objlen(L, -2);
 			st->choices[k].t.ptr = xstrndup(lua_tostring(L, -2),
 			    st->choices[k].t.len);
-		} else if (lua_tonumber(L, -2) == floor(lua_tonumber(L, -2)) &&
-		    fabs(lua_tonumber(L, -2)) < 9e15) {
+		} else if (steps_whole(lua_tonumber(L, -2))) {
 			st->choices[k].type = MB_VALUE_INT;
 			st->choices[k].i = (int64_t)lua_tonumber(L, -2);
 		} else {
@@ -597,8 +617,7 @@ bindings_steps_compile(struct compile *c, lua_State *L, struct binding_step *st)
 			st->fixed.t.ptr = xstrndup(lua_tostring(L, -1),
 			    st->fixed.t.len);
 		} else if (lua_type(L, -1) == LUA_TNUMBER &&
-		    lua_tonumber(L, -1) == floor(lua_tonumber(L, -1)) &&
-		    fabs(lua_tonumber(L, -1)) < 9e15) {
+		    steps_whole(lua_tonumber(L, -1))) {
 			st->fixed.type = MB_VALUE_INT;
 			st->fixed.i = (int64_t)lua_tonumber(L, -1);
 		} else if (lua_type(L, -1) == LUA_TNUMBER) {
