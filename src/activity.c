@@ -19,8 +19,11 @@ struct mb_activity {
 	struct mb_activity_config cfg;
 	void			*driver_shared;	/* from driver->init */
 	struct mb_cycles	 cycles;
-	struct mb_motor	       **motors;
+	struct mb_motor	       **motors;	/* all, retired ones too */
 	uint32_t		 nmotors;
+	unsigned char		*gone;		/* per motor: sent GO */
+	unsigned char		*retired;	/* per motor: sent RETIRE */
+	struct mb_motor_env	 env;		/* what every motor gets */
 	struct mb_notify	 notify;	/* motors post, we watch */
 	struct event		*notify_ev;
 	struct event		*duration_ev;
@@ -201,10 +204,20 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 		    a->state != MB_STATE_STOPPING)
 			activity_stopping(a, MB_MOTOR_STOP);
 	}
+	if (a->state == MB_STATE_RUNNING) {
+		/* Motors added by a live change go as soon as they open. */
+		for (i = 0; i < a->nmotors; i++) {
+			if (!a->gone[i] && mb_motor_is_ready(a->motors[i])) {
+				a->gone[i] = 1;
+				mb_motor_send(a->motors[i], MB_MOTOR_GO);
+			}
+		}
+	}
 	if (a->state == MB_STATE_STARTING && ready == a->nmotors) {
 		/* The start barrier: every motor opened; go together. */
 		a->t0_ns = mb_clock_ns();
 		activity_set_state(a, MB_STATE_RUNNING);
+		memset(a->gone, 1, a->nmotors);
 		activity_send_all(a, MB_MOTOR_GO);
 		if (a->cfg.duration_ns != 0) {
 			tv = mb_clock_timeval(a->cfg.duration_ns);
@@ -215,11 +228,111 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 		activity_end(a);
 }
 
+/* Start one more motor with that share of async. */
+static int
+activity_add_motor(struct mb_activity *a, uint32_t share, char **cause)
+{
+	struct mb_motor	*m;
+
+	m = mb_motor_new(&a->env, a->nmotors, share, a->cfg.async == 0);
+	if (mb_motor_start(m, cause) != 0) {
+		mb_motor_free(m);
+		return (-1);
+	}
+	a->motors = xreallocarray(a->motors, a->nmotors + 1,
+	    sizeof *a->motors);
+	a->gone = xrealloc(a->gone, a->nmotors + 1);
+	a->retired = xrealloc(a->retired, a->nmotors + 1);
+	a->gone[a->nmotors] = 0;
+	a->retired[a->nmotors] = 0;
+	a->motors[a->nmotors++] = m;
+	return (0);
+}
+
+/* Give every motor still in the activity its share of async again. */
+static void
+activity_resplit(struct mb_activity *a)
+{
+	uint32_t	i, k = 0;
+
+	for (i = 0; i < a->nmotors; i++) {
+		if (!a->retired[i])
+			mb_motor_set_limit(a->motors[i],
+			    mb_activity_config_share(&a->cfg, k++));
+	}
+}
+
+static int
+activity_live(struct mb_activity *a, const char *what, char **cause)
+{
+	if (a->state == MB_STATE_RUNNING || a->state == MB_STATE_STARTING)
+		return (0);
+	*cause = xfmt("%s: activity '%s' is %s; only a running activity "
+	    "changes", what, a->cfg.alias, mb_state_name(a->state));
+	return (-1);
+}
+
+int
+mb_activity_set_threads(struct mb_activity *a, uint32_t n, char **cause)
+{
+	uint32_t	i, active = a->cfg.threads;
+
+	if (activity_live(a, "threads", cause) != 0)
+		return (-1);
+	if (n < 1 || n > MB_THREADS_MAX) {
+		*cause = xfmt("threads: expected a number from 1 to %d, got %u",
+		    MB_THREADS_MAX, n);
+		return (-1);
+	}
+	if (a->cfg.async != 0 && n > a->cfg.async) {
+		*cause = xfmt("threads: %u is above async=%u; every thread "
+		    "needs at least one op in flight", n, a->cfg.async);
+		return (-1);
+	}
+	a->cfg.threads = n;
+	mb_cycles_set_takers(&a->cycles, n);
+	/* Fewer: the last ones leave, after the cycles they claimed. */
+	for (i = a->nmotors; i-- > 0 && active > n;) {
+		if (a->retired[i])
+			continue;
+		a->retired[i] = 1;
+		mb_motor_send(a->motors[i], MB_MOTOR_RETIRE);
+		active--;
+	}
+	/* More: new motors, which go when they have opened. */
+	while (active < n) {
+		if (activity_add_motor(a, 1, cause) != 0)
+			return (-1);
+		active++;
+	}
+	activity_resplit(a);
+	return (0);
+}
+
+int
+mb_activity_set_async(struct mb_activity *a, uint32_t n, char **cause)
+{
+	if (activity_live(a, "async", cause) != 0)
+		return (-1);
+	if (a->cfg.async == 0) {
+		*cause = xfmt("async: activity '%s' runs sync; start it with "
+		    "async=N to change it live", a->cfg.alias);
+		return (-1);
+	}
+	if (n < a->cfg.threads || n > 1000000) {
+		*cause = xfmt("async: expected from threads=%u to 1000000 ops "
+		    "in flight, got %u", a->cfg.threads, n);
+		return (-1);
+	}
+	a->cfg.async = n;
+	activity_resplit(a);
+	return (0);
+}
+
 int
 mb_activity_start(struct mb_activity *a, struct event_base *base,
     mb_activity_cb done, void *arg, char **cause)
 {
-	struct mb_motor_env	 env;
 	uint32_t		 i;
 
 	if (a->state != MB_STATE_INITIALIZED) {
@@ -247,25 +360,19 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	a->done_cb = done;
 	a->done_arg = arg;
 
-	memset(&env, 0, sizeof env);
-	env.driver = a->cfg.driver;
-	env.driver_shared = a->driver_shared;
-	env.params = &a->cfg.params;
-	env.cycles = &a->cycles;
-	env.workload = a->cfg.workload;
-	env.notify = &a->notify;
-	a->motors = xcalloc(a->cfg.threads, sizeof *a->motors);
+	memset(&a->env, 0, sizeof a->env);
+	a->env.driver = a->cfg.driver;
+	a->env.driver_shared = a->driver_shared;
+	a->env.params = &a->cfg.params;
+	a->env.cycles = &a->cycles;
+	a->env.workload = a->cfg.workload;
+	a->env.notify = &a->notify;
 	activity_set_state(a, MB_STATE_STARTING);
 	for (i = 0; i < a->cfg.threads; i++) {
-		a->motors[i] = mb_motor_new(&env, i,
-		    mb_activity_config_share(&a->cfg, i), a->cfg.async == 0);
-		a->nmotors++;
-		if (mb_motor_start(a->motors[i], cause) != 0) {
+		if (activity_add_motor(a, mb_activity_config_share(&a->cfg, i),
+		    cause) != 0) {
 			/* Stop those already started; they end as usual and
 			 * the activity ends errored. */
-			mb_motor_free(a->motors[i]);
-			a->motors[i] = NULL;
-			a->nmotors--;
 			a->cause = *cause;
 			*cause = NULL;
 			activity_stopping(a, MB_MOTOR_STOP);
@@ -308,6 +415,8 @@ mb_activity_free(struct mb_activity *a)
 	for (i = 0; i < a->nmotors; i++)
 		mb_motor_free(a->motors[i]);
 	free(a->motors);
+	free(a->gone);
+	free(a->retired);
 	activity_release_events(a);
 	mb_notify_close(&a->notify);
 	if (a->cfg.driver != NULL && a->driver_shared != NULL)

@@ -46,6 +46,12 @@ void		 mb_activity_stop(struct mb_activity *);
  * duration or an error does it after the drain time (default 500ms). */
 void		 mb_activity_abort(struct mb_activity *);
 void		 mb_activity_set_drain(struct mb_activity *, uint64_t ns);
+/* Live changes: more motors, or fewer (they leave after the cycles they
+ * claimed); async re-split over the motors. Every cycle still runs once. */
+int		 mb_activity_set_threads(struct mb_activity *, uint32_t,
+		     char **cause);
+int		 mb_activity_set_async(struct mb_activity *, uint32_t,
+		     char **cause);
 
 enum mb_state	 mb_activity_state(const struct mb_activity *);
 const char	*mb_activity_cause(const struct mb_activity *);

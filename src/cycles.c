@@ -93,6 +93,15 @@ none:
 	return (0);
 }
 
+int
+mb_cycles_take_claimed(struct mb_cycles *c, struct mb_cycles_claim *cl,
+    uint64_t *first, uint64_t *end)
+{
+	if (cl->next >= cl->end)
+		return (0);
+	return (mb_cycles_take(c, cl, first, end));
+}
+
 uint64_t
 mb_cycles_total(const struct mb_cycles *c)
 {

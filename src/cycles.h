@@ -47,6 +47,10 @@ void	 mb_cycles_set_takers(struct mb_cycles *, uint32_t);
  * used up; 0 when no cycle remains. */
 int	 mb_cycles_take(struct mb_cycles *, struct mb_cycles_claim *,
 	     uint64_t *first, uint64_t *end);
+/* The same, but only from what the claim holds: a motor that leaves the
+ * activity runs the cycles it claimed and claims no more. */
+int	 mb_cycles_take_claimed(struct mb_cycles *, struct mb_cycles_claim *,
+	     uint64_t *first, uint64_t *end);
 /* Cycles this shard will run in all, or MB_CYCLE_UNBOUNDED. */
 uint64_t mb_cycles_total(const struct mb_cycles *);
 

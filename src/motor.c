@@ -41,6 +41,7 @@ struct mb_motor {
 	/* The controller's way in: command bits plus a wake-up descriptor. */
 	_Atomic unsigned	 cmds;		/* 1 << enum mb_motor_cmd */
 	_Atomic int		 aborting;	/* ABORT sent: sync ops give up */
+	_Atomic uint32_t	 want_limit;	/* with LIMIT: the new share */
 	struct mb_notify	 wake;
 
 	/* Everything below belongs to the motor's thread. */
@@ -50,7 +51,9 @@ struct mb_motor {
 	struct event		*yield_ev;	/* zero timer after a budget */
 	void			*action;
 	struct mb_runtime	*runtime;	/* the workload's, or NULL */
-	unsigned char		*pool;		/* npool contexts, op_stride apart */
+	struct mb_op	       **ops;		/* every context, npool of them */
+	unsigned char	       **chunks;	/* their memory, as allocated */
+	size_t			 nchunks;
 	size_t			 op_stride;
 	uint32_t		 npool;
 	struct mb_op		*free;		/* pool of idle contexts */
@@ -63,6 +66,7 @@ struct mb_motor {
 	uint64_t		 nops;		/* retired ops (mirror of stats.ops) */
 	int			 running;	/* got GO */
 	int			 exhausted;	/* no cycles left */
+	int			 retiring;	/* RETIRE: end with this claim */
 	int			 stopping;	/* STOP or END seen */
 	enum mb_state		 stop_state;	/* state once drained */
 	int			 pumping;	/* inside motor_pump */
@@ -72,6 +76,8 @@ struct mb_motor {
 	int			 nhistory;
 	struct mb_motor_stats	 stats;
 };
+
+static void	motor_pool_grow(struct mb_motor *, uint32_t);
 
 static const char *const state_names[] = {
 	"initialized", "starting", "running", "stopping", "stopped",
@@ -123,6 +129,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	m->env = *env;
 	m->index = index;
 	m->limit = limit == 0 ? 1 : limit;
+	atomic_init(&m->want_limit, m->limit);
 	m->sync = sync;
 	m->wake.rfd = m->wake.wfd = -1;
 	m->ready_tail = &m->ready;
@@ -208,7 +215,11 @@ motor_next_cycle(struct mb_motor *m, uint64_t *cycle)
 	if (m->cur == m->cur_end) {
 		if (m->exhausted)
 			return (0);
-		if (!mb_cycles_take(m->env.cycles, &m->claim, &m->cur,
+		/* Retiring, a motor still runs what it claimed: nobody else
+		 * will, and every cycle must run once. */
+		if (m->retiring ? !mb_cycles_take_claimed(m->env.cycles,
+		    &m->claim, &m->cur, &m->cur_end) :
+		    !mb_cycles_take(m->env.cycles, &m->claim, &m->cur,
 		    &m->cur_end)) {
 			m->exhausted = 1;
 			return (0);
@@ -330,7 +341,7 @@ motor_abort(struct mb_motor *m)
 	}
 	motor_retire_ready(m);
 	for (i = 0; i < m->npool && m->inflight > 0; i++) {
-		op = (struct mb_op *)(m->pool + i * m->op_stride);
+		op = m->ops[i];
 		if (op->state != MB_OP_INFLIGHT)
 			continue;
 		m->env.driver->cancel(m->action, op);
@@ -362,6 +373,14 @@ motor_wake_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (cmds & (1u << MB_MOTOR_ABORT))
 		motor_abort(m);
+	if (cmds & (1u << MB_MOTOR_LIMIT)) {
+		m->limit = atomic_load_explicit(&m->want_limit,
+		    memory_order_relaxed);
+		motor_pool_grow(m, m->limit);
+	}
+	/* Leave the activity: finish what it claimed, drain, finished. */
+	if (cmds & (1u << MB_MOTOR_RETIRE))
+		m->retiring = 1;
 	if (cmds & (1u << MB_MOTOR_GO) && !m->running && !m->stopping) {
 		m->running = 1;
 		motor_set_state(m, MB_STATE_RUNNING);
@@ -378,7 +397,48 @@ mb_motor_send(struct mb_motor *m, enum mb_motor_cmd cmd)
 	mb_notify_post(&m->wake);
 }
 
+void
+mb_motor_set_limit(struct mb_motor *m, uint32_t limit)
+{
+	atomic_store_explicit(&m->want_limit, limit == 0 ? 1 : limit,
+	    memory_order_relaxed);
+	mb_motor_send(m, MB_MOTOR_LIMIT);
+}
+
 /* ---- the thread ---- */
+
+/* More op contexts, up to want: at start, and when a live change raises
+ * the motor's share of async (never per op). */
+static void
+motor_pool_grow(struct mb_motor *m, uint32_t want)
+{
+	const struct mb_driver	*d = m->env.driver;
+	unsigned char		*mem;
+	struct mb_op		*op;
+	uint32_t		 i, n;
+
+	if (want <= m->npool)
+		return;
+	n = want - m->npool;
+	mem = xcalloc(n, m->op_stride);
+	m->chunks = xreallocarray(m->chunks, m->nchunks + 1,
+	    sizeof *m->chunks);
+	m->chunks[m->nchunks++] = mem;
+	m->ops = xreallocarray(m->ops, want, sizeof *m->ops);
+	for (i = n; i-- > 0;) {
+		op = (struct mb_op *)(mem + i * m->op_stride);
+		op->motor = m;
+		op->state = MB_OP_FREE;
+		if (m->runtime != NULL)
+			mb_runtime_op_init(m->runtime, op);
+		if (d->op_init != NULL)
+			d->op_init(m->action, op);
+		op->next = m->free;
+		m->free = op;
+		m->ops[m->npool + i] = op;
+	}
+	m->npool = want;
+}
 
 static int
 motor_open(struct mb_motor *m)
@@ -386,9 +446,7 @@ motor_open(struct mb_motor *m)
 	const struct mb_driver	*d = m->env.driver;
 	struct event_config	*cfg;
 	struct mb_action_env	 aenv;
-	struct mb_op		*op;
 	char			*cause = NULL;
-	uint32_t		 i;
 
 	cfg = event_config_new();
 	if (cfg == NULL)
@@ -435,19 +493,7 @@ motor_open(struct mb_motor *m)
 
 	/* The whole pool now: nothing is allocated per op later. */
 	m->op_stride = (sizeof(struct mb_op) + d->op_size + 15) & ~(size_t)15;
-	m->npool = m->limit;
-	m->pool = xcalloc(m->npool, m->op_stride);
-	for (i = m->npool; i-- > 0;) {
-		op = (struct mb_op *)(m->pool + i * m->op_stride);
-		op->motor = m;
-		op->state = MB_OP_FREE;
-		if (m->runtime != NULL)
-			mb_runtime_op_init(m->runtime, op);
-		if (d->op_init != NULL)
-			d->op_init(m->action, op);
-		op->next = m->free;
-		m->free = op;
-	}
+	motor_pool_grow(m, m->limit);
 	return (0);
 
 nobase:
@@ -462,25 +508,24 @@ motor_close(struct mb_motor *m)
 	uint32_t		 i;
 
 	if (m->action != NULL) {
-		if (d->op_fini != NULL) {
-			for (i = 0; i < m->npool; i++) {
-				d->op_fini(m->action,
-				    (struct mb_op *)(m->pool + i * m->op_stride));
-			}
-		}
+		for (i = 0; d->op_fini != NULL && i < m->npool; i++)
+			d->op_fini(m->action, m->ops[i]);
 		d->close(m->action);
 		m->action = NULL;
 	}
 	if (m->runtime != NULL) {
-		for (i = 0; i < m->npool; i++) {
-			mb_runtime_op_fini(m->runtime,
-			    (struct mb_op *)(m->pool + i * m->op_stride));
-		}
+		for (i = 0; i < m->npool; i++)
+			mb_runtime_op_fini(m->runtime, m->ops[i]);
 		mb_runtime_free(m->runtime);
 		m->runtime = NULL;
 	}
-	free(m->pool);
-	m->pool = NULL;
+	for (i = 0; i < m->nchunks; i++)
+		free(m->chunks[i]);
+	free(m->chunks);
+	free(m->ops);
+	m->chunks = NULL;
+	m->ops = NULL;
+	m->nchunks = m->npool = 0;
 	if (m->yield_ev != NULL)
 		event_free(m->yield_ev);
 	if (m->pump_ev != NULL)
@@ -584,7 +629,7 @@ mb_motor_stats(const struct mb_motor *m)
 uint32_t
 mb_motor_limit(const struct mb_motor *m)
 {
-	return (m->limit);
+	return (atomic_load_explicit(&m->want_limit, memory_order_relaxed));
 }
 
 int

@@ -39,6 +39,8 @@ enum mb_motor_cmd {
 	MB_MOTOR_STOP,		/* take no more cycles, drain: stopped */
 	MB_MOTOR_END,		/* the duration is over, drain: finished */
 	MB_MOTOR_ABORT,		/* cancel what is in flight (counted) */
+	MB_MOTOR_LIMIT,		/* take the share set by mb_motor_set_limit */
+	MB_MOTOR_RETIRE,	/* finish its claimed cycles, drain: finished */
 };
 
 /* What a motor needs from its activity; it outlives the motor. */
@@ -66,6 +68,8 @@ struct mb_motor	*mb_motor_new(const struct mb_motor_env *, unsigned index,
 		     uint32_t limit, int sync);
 int		 mb_motor_start(struct mb_motor *, char **cause);
 void		 mb_motor_send(struct mb_motor *, enum mb_motor_cmd);
+/* A new share of async (live change): more contexts if it grew. */
+void		 mb_motor_set_limit(struct mb_motor *, uint32_t);
 enum mb_state	 mb_motor_state(const struct mb_motor *);
 /* Why the motor errored (NULL if it did not). */
 int		 mb_motor_is_ready(const struct mb_motor *);

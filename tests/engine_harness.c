@@ -23,6 +23,7 @@ struct probe_action {
 	uint64_t	 capacity;	/* 0: the motor's limit */
 	int		 hold;		/* never complete */
 	int		 alloc;		/* malloc + free per op */
+	uint64_t	 delay_ns;	/* completions wait this long */
 	uint64_t	 newest;	/* seq of the newest submitted */
 };
 
@@ -37,6 +38,8 @@ static const struct mb_param_spec probe_params[] = {
 	{ "fail_open", MB_PARAM_COUNT, NULL, "motor index that fails", 0, 0,
 	  NULL },
 	{ "alloc", MB_PARAM_BOOL, "false", "allocate per op", 0, 0, NULL },
+	{ "delay", MB_PARAM_DURATION, "0", "complete after this long", 0, 0,
+	  NULL },
 	{ NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 
@@ -128,6 +131,8 @@ probe_open(const struct mb_action_env *env, char **cause)
 	if ((v = mb_params_get(env->params, "alloc")) != NULL &&
 	    mb_param_bool("alloc", v, &b, cause) == 0)
 		a->alloc = b;
+	if ((v = mb_params_get(env->params, "delay")) != NULL)
+		mb_param_duration("delay", v, &a->delay_ns, cause);
 	a->ev = event_new(env->base, -1, 0, probe_complete_held, a);
 	if (a->index < PROBE_MOTORS)
 		probe.async_limit[a->index] = env->async_limit;
@@ -177,8 +182,14 @@ probe_submit(void *arg, struct mb_op *op)
 	}
 	op->next = a->held;
 	a->held = op;
-	if (!a->hold && op->next == NULL)
-		event_active(a->ev, EV_TIMEOUT, 0);
+	if (!a->hold && op->next == NULL) {
+		if (a->delay_ns != 0) {
+			struct timeval	tv = mb_clock_timeval(a->delay_ns);
+
+			evtimer_add(a->ev, &tv);
+		} else
+			event_active(a->ev, EV_TIMEOUT, 0);
+	}
 	return (MB_SUBMIT_OK);
 }
 
@@ -213,33 +224,32 @@ const struct mb_driver probe_driver = {
 	.cancel = probe_cancel,
 };
 
-struct harness_timers {
+struct harness_timer {
+	struct event		*ev;
 	struct mb_activity	*a;
+	void			(*fn)(struct mb_activity *);
 };
 
 static void
-harness_stop_cb(evutil_socket_t fd, short what, void *arg)
+harness_step_cb(evutil_socket_t fd, short what, void *arg)
 {
-	mb_activity_stop(arg);
-}
+	struct harness_timer	*t = arg;
 
-static void
-harness_abort_cb(evutil_socket_t fd, short what, void *arg)
-{
-	mb_activity_abort(arg);
+	t->fn(t->a);
 }
 
 struct mb_activity *
-harness_run_stopped(const char *text, int stop_ms, int abort_ms,
+harness_run_script(const char *text, const struct harness_step *steps,
     int *exit_status, char **cause)
 {
 	struct mb_params	 params;
 	struct mb_control_opts	 opts;
 	struct mb_control	*c;
 	struct mb_activity	*a;
-	struct event		*stop_ev = NULL, *abort_ev = NULL;
+	struct harness_timer	 timers[16];
 	struct timeval		 tv;
 	char			*copy, *word, *save = NULL;
+	int			 n = 0, i;
 
 	mb_params_init(&params);
 	copy = xstrdup(text);
@@ -263,23 +273,39 @@ harness_run_stopped(const char *text, int stop_ms, int abort_ms,
 		mb_activity_free(a);
 		return (NULL);
 	}
-	if (stop_ms != 0) {
-		stop_ev = evtimer_new(mb_control_base(c), harness_stop_cb, a);
-		tv = mb_clock_timeval((uint64_t)stop_ms * 1000000);
-		evtimer_add(stop_ev, &tv);
-	}
-	if (abort_ms != 0) {
-		abort_ev = evtimer_new(mb_control_base(c), harness_abort_cb, a);
-		tv = mb_clock_timeval((uint64_t)abort_ms * 1000000);
-		evtimer_add(abort_ev, &tv);
+	for (; steps != NULL && steps[n].fn != NULL && n < 16; n++) {
+		timers[n].a = a;
+		timers[n].fn = steps[n].fn;
+		timers[n].ev = evtimer_new(mb_control_base(c), harness_step_cb,
+		    &timers[n]);
+		tv = mb_clock_timeval((uint64_t)steps[n].ms * 1000000);
+		evtimer_add(timers[n].ev, &tv);
 	}
 	*exit_status = mb_control_run(c, a, cause);
-	if (stop_ev != NULL)
-		event_free(stop_ev);
-	if (abort_ev != NULL)
-		event_free(abort_ev);
+	for (i = 0; i < n; i++)
+		event_free(timers[i].ev);
 	mb_control_free(c);
 	return (a);
+}
+
+struct mb_activity *
+harness_run_stopped(const char *text, int stop_ms, int abort_ms,
+    int *exit_status, char **cause)
+{
+	struct harness_step	steps[3];
+	int			n = 0;
+
+	if (stop_ms != 0) {
+		steps[n].ms = stop_ms;
+		steps[n++].fn = mb_activity_stop;
+	}
+	if (abort_ms != 0) {
+		steps[n].ms = abort_ms;
+		steps[n++].fn = mb_activity_abort;
+	}
+	steps[n].ms = 0;
+	steps[n].fn = NULL;
+	return (harness_run_script(text, steps, exit_status, cause));
 }
 
 struct mb_activity *

@@ -43,6 +43,14 @@ int	probe_all_once(uint64_t *bad_cycle);
  * Returns the ended activity (the caller frees it) or NULL with *cause. */
 struct mb_activity *harness_run(const char *params, int *exit_status,
 	    char **cause);
+/* Something to do to a running activity, ms after the run started. */
+struct harness_step {
+	int	  ms;
+	void	(*fn)(struct mb_activity *);
+};
+/* Run with steps (ending with { 0, NULL }) done on the control loop. */
+struct mb_activity *harness_run_script(const char *params,
+	    const struct harness_step *, int *exit_status, char **cause);
 /* Same, but calls stop(a) after stop_ms and abort(a) after abort_ms
  * (0: never) while it runs. */
 struct mb_activity *harness_run_stopped(const char *params, int stop_ms,

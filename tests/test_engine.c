@@ -360,6 +360,67 @@ test_duration_end_aborts_after_drain(void **state)
 	mb_activity_free(a);
 }
 
+static void up_threads(struct mb_activity *a) { char *c = NULL;
+	assert_int_equal(mb_activity_set_threads(a, 2, &c), 0); }
+static void up_async(struct mb_activity *a) { char *c = NULL;
+	assert_int_equal(mb_activity_set_async(a, 16, &c), 0); }
+static void down_threads(struct mb_activity *a) { char *c = NULL;
+	assert_int_equal(mb_activity_set_threads(a, 1, &c), 0); }
+
+static void
+test_live_threads_and_async(void **state)
+{
+	static const struct harness_step steps[] = {
+		{ 300, up_threads },	/* 1 -> 2 threads */
+		{ 700, up_async },	/* async 4 -> 16 */
+		{ 1100, down_threads },	/* 2 -> 1 thread */
+		{ 0, NULL }
+	};
+	struct mb_activity	*a;
+	char			*cause = NULL;
+	int			 rc = -1;
+
+	/* 30000 cycles of 1ms batches at async=4 outlast every change. */
+	probe_reset(0, TRACKED);
+	a = harness_run_script("cycles=30000 threads=1 async=4 delay=1ms",
+	    steps, &rc, &cause);
+	assert_non_null(a);
+	assert_int_equal(rc, MB_EXIT_OK);
+	assert_int_equal(mb_activity_state(a), MB_STATE_FINISHED);
+	/* Every cycle exactly once, checked one by one. */
+	check_cycles(0, 30000);
+	assert_int_equal(mb_activity_totals(a)->ops, 30000);
+	/* Both motors ran ops; the second one saw the bigger share. */
+	assert_int_equal(mb_activity_nmotors(a), 2);
+	assert_true(probe.ops[0] > 0);
+	assert_true(probe.ops[1] > 0);
+	assert_true(probe.max_inflight[0] > 4);
+	assert_int_equal(probe.closed_with_inflight, 0);
+	mb_activity_free(a);
+	probe_free();
+}
+
+static void
+test_live_refusals(void **state)
+{
+	static const struct harness_step steps[] = {
+		{ 0, NULL }
+	};
+	struct mb_activity	*a;
+	char			*cause = NULL;
+	int			 rc;
+
+	(void)steps;
+	probe_reset(0, 0);
+	a = harness_run("cycles=10 threads=1 async=2", &rc, &cause);
+	assert_non_null(a);
+	/* Ended: nothing changes any more. */
+	assert_int_equal(mb_activity_set_threads(a, 2, &cause), -1);
+	assert_non_null(strstr(cause, "only a running activity"));
+	free(cause);
+	mb_activity_free(a);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -451,6 +512,8 @@ main(void)
 		cmocka_unit_test(test_states_errored),
 		cmocka_unit_test(test_stop_aborts_held_ops),
 		cmocka_unit_test(test_duration_end_aborts_after_drain),
+		cmocka_unit_test(test_live_threads_and_async),
+		cmocka_unit_test(test_live_refusals),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_async_refused_without_async_action),
 		cmocka_unit_test(test_default_one_pass),
