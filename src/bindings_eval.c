@@ -101,7 +101,7 @@ values_fail(struct mb_binding_values *vals, struct value_slot *slot,
 static char *
 values_room(struct value_slot *slot, int k, size_t n)
 {
-	if (slot->cap[k] < n) {
+	if (slot->cap[k] < n || slot->buf[k] == NULL) {
 		slot->cap[k] = n < 64 ? 64 : n * 2;
 		slot->buf[k] = xrealloc(slot->buf[k], slot->cap[k]);
 	}
