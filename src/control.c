@@ -16,13 +16,24 @@
 #include "units.h"
 #include "xmalloc.h"
 
+/* An activity the controller started, with its owner's callback. */
+struct control_live {
+	struct mb_activity	*a;
+	mb_activity_cb		 done;
+	void			*arg;
+	struct mb_control	*c;
+};
+
 struct mb_control {
 	struct mb_control_opts	 opts;
 	struct event_base	*base;
 	struct event		*sigint_ev;
 	struct event		*sigterm_ev;
 	struct event		*progress_ev;
-	struct mb_activity	*running;	/* the activity being run */
+	struct mb_activity	*running;	/* the one progress shows */
+	struct control_live   **live;		/* activities not ended */
+	size_t			 nlive;
+	int			 quit;		/* mb_control_quit was called */
 	int			 interrupted;	/* signals seen */
 	int			 tty;		/* stderr is a terminal */
 	int			 progress_shown; /* a \r line is on screen */
@@ -79,6 +90,7 @@ static void
 control_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct mb_control	*c = arg;
+	size_t			 i;
 
 	if (c->interrupted++ > 0) {
 		/* The second one: the user wants out now. */
@@ -92,8 +104,8 @@ control_signal_cb(evutil_socket_t sig, short what, void *arg)
 		fprintf(stderr, "moonbench: %s: stopping (press Ctrl-C again "
 		    "to exit at once)\n", strsignal(sig));
 	}
-	if (c->running != NULL)
-		mb_activity_stop(c->running);
+	for (i = 0; i < c->nlive; i++)
+		mb_activity_stop(c->live[i]->a);
 }
 
 struct mb_control *
@@ -146,6 +158,7 @@ mb_control_free(struct mb_control *c)
 		event_free(c->progress_ev);
 	if (c->base != NULL)
 		event_base_free(c->base);
+	free(c->live);
 	free(c);
 }
 
@@ -155,37 +168,117 @@ mb_control_base(struct mb_control *c)
 	return (c->base);
 }
 
+/* An activity ended: forget it, then tell its owner. */
 static void
 control_activity_done(struct mb_activity *a, void *arg)
 {
-	struct mb_control	*c = arg;
+	struct control_live	*l = arg;
+	struct mb_control	*c = l->c;
+	size_t			 i;
 
+	for (i = 0; i < c->nlive; i++) {
+		if (c->live[i] == l) {
+			c->live[i] = c->live[--c->nlive];
+			break;
+		}
+	}
+	if (c->running == a) {
+		c->running = c->nlive > 0 ? c->live[c->nlive - 1]->a : NULL;
+		c->last_ops = c->running != NULL ? mb_activity_ops(c->running) :
+		    0;
+		c->last_ns = mb_clock_ns();
+		control_progress_clear(c);
+	}
+	if (c->nlive == 0)
+		event_del(c->progress_ev);
+	if (l->done != NULL)
+		l->done(a, l->arg);
+	free(l);
+}
+
+int
+mb_control_start(struct mb_control *c, struct mb_activity *a,
+    mb_activity_cb done, void *arg, char **cause)
+{
+	struct control_live	*l;
+	struct timeval		 tv;
+
+	l = xcalloc(1, sizeof *l);
+	l->a = a;
+	l->done = done;
+	l->arg = arg;
+	l->c = c;
+	mb_activity_set_drain(a, c->opts.drain_ns);
+	c->live = xreallocarray(c->live, c->nlive + 1, sizeof *c->live);
+	c->live[c->nlive++] = l;
+	if (mb_activity_start(a, c->base, control_activity_done, l,
+	    cause) != 0) {
+		c->nlive--;
+		free(l);
+		return (-1);
+	}
+	/* Progress follows the newest activity. */
+	c->running = a;
+	c->last_ops = 0;
+	c->last_ns = mb_clock_ns();
+	if (c->opts.progress_ns != 0 && !c->opts.quiet &&
+	    !evtimer_pending(c->progress_ev, NULL)) {
+		tv = mb_clock_timeval(c->opts.progress_ns);
+		event_add(c->progress_ev, &tv);
+	}
+	return (0);
+}
+
+void
+mb_control_loop(struct mb_control *c)
+{
+	c->quit = 0;
+	while (!c->quit)
+		event_base_loop(c->base, EVLOOP_ONCE);
+	control_progress_clear(c);
+}
+
+void
+mb_control_quit(struct mb_control *c)
+{
+	c->quit = 1;
 	event_base_loopbreak(c->base);
+}
+
+int
+mb_control_interrupted(const struct mb_control *c)
+{
+	return (c->interrupted);
+}
+
+size_t
+mb_control_live(const struct mb_control *c)
+{
+	return (c->nlive);
+}
+
+void
+mb_control_stop_all(struct mb_control *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nlive; i++)
+		mb_activity_stop(c->live[i]->a);
+}
+
+static void
+control_run_done(struct mb_activity *a, void *arg)
+{
+	mb_control_quit(arg);
 }
 
 int
 mb_control_run(struct mb_control *c, struct mb_activity *a, char **cause)
 {
-	struct timeval	tv;
-
-	c->running = a;
-	mb_activity_set_drain(a, c->opts.drain_ns);
-	c->last_ops = 0;
-	c->last_ns = mb_clock_ns();
-	if (mb_activity_start(a, c->base, control_activity_done, c,
-	    cause) != 0) {
-		c->running = NULL;
+	if (mb_control_start(c, a, control_run_done, c, cause) != 0)
 		return (MB_EXIT_FAILED);
-	}
-	if (c->opts.progress_ns != 0 && !c->opts.quiet) {
-		tv = mb_clock_timeval(c->opts.progress_ns);
-		event_add(c->progress_ev, &tv);
-	}
-	while (!MB_STATE_TERMINAL(mb_activity_state(a)))
-		event_base_loop(c->base, EVLOOP_ONCE);
-	event_del(c->progress_ev);
-	control_progress_clear(c);
-	c->running = NULL;
+	if (!MB_STATE_TERMINAL(mb_activity_state(a)))
+		mb_control_loop(c);
 	if (c->interrupted)
 		return (MB_EXIT_INTERRUPTED);
 	return (mb_activity_state(a) == MB_STATE_ERRORED ? MB_EXIT_FAILED :

@@ -33,4 +33,16 @@ struct event_base	*mb_control_base(struct mb_control *);
 int			 mb_control_run(struct mb_control *,
 			     struct mb_activity *, char **cause);
 
+/* For scenarios: start activities (done is called on the loop when each
+ * ends; a signal stops them all), run the loop until mb_control_quit. */
+int			 mb_control_start(struct mb_control *,
+			     struct mb_activity *, void (*done)(
+			     struct mb_activity *, void *), void *arg,
+			     char **cause);
+void			 mb_control_loop(struct mb_control *);
+void			 mb_control_quit(struct mb_control *);
+int			 mb_control_interrupted(const struct mb_control *);
+size_t			 mb_control_live(const struct mb_control *);
+void			 mb_control_stop_all(struct mb_control *);
+
 #endif
