@@ -34,6 +34,8 @@ struct mb_control {
 	struct control_live   **live;		/* activities not ended */
 	size_t			 nlive;
 	int			 quit;		/* mb_control_quit was called */
+	void			(*on_interrupt)(void *);
+	void			*on_interrupt_arg;
 	int			 interrupted;	/* signals seen */
 	int			 tty;		/* stderr is a terminal */
 	int			 progress_shown; /* a \r line is on screen */
@@ -106,6 +108,15 @@ control_signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	for (i = 0; i < c->nlive; i++)
 		mb_activity_stop(c->live[i]->a);
+	if (c->on_interrupt != NULL)
+		c->on_interrupt(c->on_interrupt_arg);
+}
+
+void
+mb_control_on_interrupt(struct mb_control *c, void (*fn)(void *), void *arg)
+{
+	c->on_interrupt = fn;
+	c->on_interrupt_arg = arg;
 }
 
 struct mb_control *

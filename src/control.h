@@ -44,5 +44,8 @@ void			 mb_control_quit(struct mb_control *);
 int			 mb_control_interrupted(const struct mb_control *);
 size_t			 mb_control_live(const struct mb_control *);
 void			 mb_control_stop_all(struct mb_control *);
+/* Called on the first signal, after the activities were told to stop. */
+void			 mb_control_on_interrupt(struct mb_control *,
+			     void (*)(void *), void *);
 
 #endif

@@ -12,6 +12,7 @@
 #include "control.h"
 #include "help.h"
 #include "params.h"
+#include "scenario.h"
 #include "summary.h"
 #include "xmalloc.h"
 
@@ -21,11 +22,12 @@ struct main_opts {
 	int			 help;
 	int			 version;
 	int			 list_drivers;
+	const char		*list_scenarios;	/* a file */
 };
 
 static const char *const main_option_names[] = {
-	"--progress", "--quiet", "--list-drivers", "--help", "--version",
-	NULL
+	"--progress", "--quiet", "--list-drivers", "--list-scenarios",
+	"--help", "--version", NULL
 };
 
 static int
@@ -101,6 +103,16 @@ main_options(struct main_opts *o, int *argc, char **argv, char **cause)
 			o->version = 1;
 		else if (strcmp(a, "--list-drivers") == 0)
 			o->list_drivers = 1;
+		else if (strncmp(a, "--list-scenarios=", 17) == 0)
+			o->list_scenarios = a + 17;
+		else if (strcmp(a, "--list-scenarios") == 0) {
+			if (i + 1 == *argc) {
+				*cause = xstrdup("--list-scenarios: expected a "
+				    "workload file");
+				return (-1);
+			}
+			o->list_scenarios = argv[++i];
+		}
 		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o->control.quiet = 1;
 		else if (strncmp(a, "--progress=", 11) == 0) {
@@ -130,21 +142,58 @@ main_options(struct main_opts *o, int *argc, char **argv, char **cause)
 }
 
 static int
+main_params(struct mb_params *params, int argc, char **argv, char **cause)
+{
+	int	i;
+
+	mb_params_init(params);
+	for (i = 0; i < argc; i++) {
+		if (mb_params_add(params, argv[i], cause) != 0) {
+			mb_params_free(params);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* moonbench FILE.lua [SCENARIO] [name=value ...] */
+static int
+main_scenario(struct main_opts *o, int argc, char **argv)
+{
+	struct mb_params	 params;
+	const char		*file = argv[0], *name = NULL;
+	char			*cause = NULL;
+	int			 rc;
+
+	argc--;
+	argv++;
+	if (argc > 0 && strchr(argv[0], '=') == NULL) {
+		name = argv[0];
+		argc--;
+		argv++;
+	}
+	if (main_params(&params, argc, argv, &cause) != 0)
+		return (main_usage_error(cause));
+	rc = mb_scenario_run(file, name, &params, &o->control, &cause);
+	mb_params_free(&params);
+	if (cause != NULL) {
+		fprintf(stderr, "moonbench: %s\n", cause);
+		free(cause);
+	}
+	return (rc);
+}
+
+static int
 main_run(struct main_opts *o, int argc, char **argv)
 {
 	struct mb_params	 params;
 	struct mb_activity	*a = NULL;
 	struct mb_control	*c = NULL;
 	char			*cause = NULL;
-	int			 i, rc;
+	int			 rc;
 
-	mb_params_init(&params);
-	for (i = 0; i < argc; i++) {
-		if (mb_params_add(&params, argv[i], &cause) != 0) {
-			mb_params_free(&params);
-			return (main_usage_error(cause));
-		}
-	}
+	if (main_params(&params, argc, argv, &cause) != 0)
+		return (main_usage_error(cause));
 	/* diag and the drivers of this version have one op: one pass is one
 	 * cycle until workloads bring op sequences. */
 	a = mb_activity_new(&params, NULL, 1, &cause);
@@ -203,18 +252,25 @@ main(int argc, char **argv)
 		mb_help_list_drivers(stdout);
 		return (MB_EXIT_OK);
 	}
+	if (o.list_scenarios != NULL) {
+		if (mb_scenario_list(stdout, o.list_scenarios, &cause) != 0)
+			return (main_usage_error(cause));
+		return (MB_EXIT_OK);
+	}
 	if (argc == 0) {
 		mb_help_usage(stderr);
 		return (MB_EXIT_USAGE);
 	}
 	if (strcmp(argv[0], "run") == 0)
 		return (main_run(&o, argc - 1, argv + 1));
+	if (strlen(argv[0]) > 4 &&
+	    strcmp(argv[0] + strlen(argv[0]) - 4, ".lua") == 0)
+		return (main_scenario(&o, argc, argv));
 	if (strchr(argv[0], '=') != NULL)
 		cause = xfmt("expected a command before '%s'; did you mean "
 		    "'moonbench run %s'?", argv[0], argv[0]);
 	else
-		cause = xfmt("unknown command '%s'; this version runs "
-		    "'moonbench run driver=NAME ...' (see moonbench --help)",
-		    argv[0]);
+		cause = xfmt("unknown command '%s'; expected 'run' or a "
+		    "workload file (FILE.lua) (see moonbench --help)", argv[0]);
 	return (main_usage_error(cause));
 }

@@ -52,4 +52,12 @@ function mb.is_fail(v)
   return getmetatable(v) == Fail
 end
 
+-- In the controller's state the core also runs scenarios (mb.run, ...).
+if core.start then
+  require("moonbench.scenario")(mb, core)
+else
+  -- In a motor, a pinned value is just its value.
+  function mb.pin(v) return v end
+end
+
 return mb

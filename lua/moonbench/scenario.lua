@@ -1,0 +1,89 @@
+-- The scenario API, in the controller's Lua state only:
+--
+--   mb.run{ block = "rampup", cycles = "1M", threads = mb.pin(1) } -> metrics
+--   local a = mb.start{ ... }; a.threads = 4; a.async = 64; a:await()
+--   a:stop(); a:metrics(); mb.sleep("5s"); mb.log("text")
+--
+-- A scenario runs as a coroutine: mb.run, a:await() and mb.sleep yield to
+-- the control loop, which resumes the scenario when what it waits for has
+-- happened; meanwhile progress prints and signals are served.
+return function(mb, core)
+  local Pin = {}
+
+  -- mb.pin(v): a value the command line cannot change for this step.
+  function mb.pin(v)
+    return setmetatable({ value = v }, Pin)
+  end
+
+  local Activity = {}
+  local methods = {}
+
+  Activity.__index = function(a, k)
+    if methods[k] then return methods[k] end
+    return core.get(rawget(a, "handle"), k)
+  end
+
+  Activity.__newindex = function(a, k, v)
+    if k == "threads" then
+      core.set_threads(rawget(a, "handle"), v)
+    elseif k == "async" then
+      core.set_async(rawget(a, "handle"), v)
+    elseif k == "rate" then
+      error("a.rate: this moonbench has no rate limiter yet", 2)
+    else
+      error("activity." .. tostring(k) .. " cannot be set (threads and " ..
+            "async can)", 2)
+    end
+  end
+
+  -- Wait until the activity ends; its metrics, or an error if it errored.
+  function methods:await()
+    local h = rawget(self, "handle")
+    if not core.ended(h) then coroutine.yield("await", h) end
+    local m = core.metrics(h)
+    if m.state == "errored" then
+      error("activity '" .. m.name .. "' errored: " .. tostring(m.cause), 2)
+    end
+    return m
+  end
+
+  function methods:stop()
+    core.stop(rawget(self, "handle"))
+  end
+
+  -- A snapshot so far: ops, errors, rate, elapsed, state (and, once it
+  -- has ended, its service-time percentiles).
+  function methods:metrics()
+    return core.metrics(rawget(self, "handle"))
+  end
+
+  function mb.start(t)
+    if t ~= nil and type(t) ~= "table" then
+      error("mb.start: expected a table of params, got " .. type(t), 2)
+    end
+    local values, pinned = {}, {}
+    for k, v in pairs(t or {}) do
+      if getmetatable(v) == Pin then
+        pinned[k] = true
+        v = v.value
+      end
+      values[k] = v
+    end
+    return setmetatable({ handle = core.start(values, pinned) }, Activity)
+  end
+
+  function mb.run(t)
+    return mb.start(t):await()
+  end
+
+  -- mb.sleep("5s") or mb.sleep(0.5) (seconds)
+  function mb.sleep(d)
+    coroutine.yield("sleep", core.duration(d))
+  end
+
+  function mb.log(...)
+    local parts = {}
+    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+    core.log(table.concat(parts, " "))
+  end
+end
