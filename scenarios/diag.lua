@@ -2,12 +2,14 @@
 -- callback that checks each result, to rehearse a workload's logic.
 --
 --   moonbench run workload=scenarios/diag.lua cycles=10K async=32 delay=1ms
+--   moonbench scenarios/diag.lua                 (its default scenario)
+--   moonbench --list-scenarios scenarios/diag.lua
 --
 -- diag's params (delay=, error_every=, ...) work as with driver=diag.
 local mb = require "moonbench"
 local b  = mb.bind
 
-local p = mb.params { users = 100, check_every = 10 }
+local p = mb.params { users = 100, check_every = 10, main_cycles = 20000 }
 
 return {
   description = "A read-mostly load with a check in on_result",
@@ -32,6 +34,25 @@ return {
           end },
         { name = "write", "SET user:{user} x", ratio = 1 },
       },
+    },
+  },
+
+  -- Scenarios run activities in order and change them while they run.
+  -- name=value on the command line reaches every step, except values a
+  -- step pins with mb.pin.
+  scenarios = {
+    default = {
+      description = "a short warm-up, then the main load, 2 threads half-way",
+      run = function()
+        mb.run { alias = "warmup", cycles = 1000, async = 8, delay = "1ms",
+                 threads = mb.pin(1) }
+        local a = mb.start { cycles = p.main_cycles, async = 32, delay = "1ms" }
+        mb.sleep("300ms")
+        a.threads = 2
+        local m = a:await()
+        mb.log(string.format("main: %d ops, %d errors, p99 %.2f ms",
+                             m.ops, m.errors, m.p99 * 1000))
+      end,
     },
   },
 }

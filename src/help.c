@@ -17,6 +17,7 @@ static const char *const help_global_options[] = {
 	    "(default 1s) on stderr",
 	"-q, --quiet", "no progress line and no summary",
 	"--list-drivers", "the drivers and what they drive",
+	"--list-scenarios FILE", "a workload's scenarios and what they do",
 	"--help [TOPIC]", "this text, a driver's params (--help diag), the "
 	    "engine's (--help params) or the bindings (--help bindings)",
 	"--version", "moonbench's version and its libraries'",
@@ -61,19 +62,23 @@ mb_help_usage(FILE *f)
 {
 	const char *const	*o;
 
-	fputs("usage: moonbench run driver=NAME|workload=FILE [name=value ...]\n"
-	    "       moonbench --list-drivers | --help [TOPIC] | --version\n"
+	fputs("usage: moonbench WORKLOAD.lua [SCENARIO] [name=value ...]\n"
+	    "       moonbench run driver=NAME|workload=FILE [name=value ...]\n"
+	    "       moonbench --list-drivers | --list-scenarios FILE | "
+	    "--help [TOPIC] | --version\n"
 	    "\n"
-	    "Runs an activity: the driver turns cycles into ops against a "
-	    "target, with\nthreads= motors and async= ops in flight; a "
-	    "workload file (Lua) says which\nops, rendered from bindings of "
-	    "the cycle. Progress and the summary go to\nstderr, data to "
-	    "stdout.\n"
+	    "Runs a workload's scenario, or one activity: a driver turns "
+	    "cycles into ops\nagainst a target, with threads= motors and "
+	    "async= ops in flight; a workload\nfile (Lua) says which ops, "
+	    "rendered from bindings of the cycle, and its\nscenarios run "
+	    "activities in order. Progress and summaries go to stderr,\ndata "
+	    "to stdout.\n"
 	    "\n"
 	    "examples:\n"
 	    "  moonbench run driver=diag cycles=1M threads=2 async=64 "
 	    "delay=1ms\n"
 	    "  moonbench run workload=scenarios/stdout.lua cycles=10\n"
+	    "  moonbench scenarios/diag.lua threads=2\n"
 	    "\noptions (anywhere on the command line):\n", f);
 	for (o = help_global_options; *o != NULL; o += 2)
 		help_item(f, o[0], o[1]);
