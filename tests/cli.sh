@@ -15,17 +15,6 @@ if [ ! -x "$MOONBENCH" ]; then
 fi
 
 # The number of lines of a string (0 for an empty one).
-nlines() {
-	if [ -z "$1" ]; then
-		echo 0
-	else
-		printf '%s\n' "$1" | wc -l | tr -d ' '
-	fi
-}
-
-# grep -E on stdout or stderr of the last run.
-out_matches() { printf '%s\n' "$out" | grep -Eq -- "$1"; }
-err_matches() { printf '%s\n' "$err" | grep -Eq -- "$1"; }
 
 # ---------------------------------------------------------------------
 # Options, help and commands
@@ -41,7 +30,7 @@ ok $? "-V is --version"
 
 run_mb --help
 expect_rc 0 "--help exits 0"
-out_matches '^usage: moonbench run driver=NAME'
+out_matches '^usage: moonbench WORKLOAD.lua \[SCENARIO\]'
 ok $? "--help prints the usage on stdout"
 [ -z "$err" ]
 ok $? "--help prints nothing on stderr"
@@ -86,7 +75,7 @@ expect_rc 0 "global options before and after the command"
 
 run_mb
 expect_rc 2 "moonbench alone exits 2"
-expect_err_contains "usage: moonbench run" "moonbench alone prints the usage on stderr"
+expect_err_contains "usage: moonbench WORKLOAD.lua" "moonbench alone prints the usage on stderr"
 expect_out_empty "moonbench alone prints nothing on stdout"
 
 run_mb --progres=1s run driver=diag cycles=10

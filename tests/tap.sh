@@ -212,3 +212,16 @@ bg_wait_err() {
 	done
 	grep -qF -- "$1" "$TAP_TMP/err" 2>/dev/null
 }
+
+# Lines in a string (0 for an empty one).
+nlines() {
+	if [ -z "$1" ]; then
+		echo 0
+	else
+		printf '%s\n' "$1" | wc -l | tr -d ' '
+	fi
+}
+
+# grep -E on stdout or stderr of the last run.
+out_matches() { printf '%s\n' "$out" | grep -Eq -- "$1"; }
+err_matches() { printf '%s\n' "$err" | grep -Eq -- "$1"; }

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "cmocka_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +18,6 @@
 #define U64_MAX_TEXT	"18446744073709551615"
 
 /* Every fragment (NULL-terminated list) must be in cause; frees it. */
-static void
-cause_has(char *cause, ...)
-{
-	va_list		 ap;
-	const char	*frag;
-
-	assert_non_null(cause);
-	va_start(ap, cause);
-	while ((frag = va_arg(ap, const char *)) != NULL) {
-		if (strstr(cause, frag) == NULL)
-			print_error("'%s' not in \"%s\"\n", frag, cause);
-		assert_non_null(strstr(cause, frag));
-	}
-	va_end(ap);
-	free(cause);
-}
 
 /* The whole message, exactly. */
 static void

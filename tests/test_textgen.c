@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "cmocka_util.h"
+
 #include <fenv.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,22 +30,6 @@ rnd(uint64_t *s)
 }
 
 /* Every fragment (NULL-terminated list) must be in cause; frees it. */
-static void
-cause_has(char *cause, ...)
-{
-	va_list		 ap;
-	const char	*frag;
-
-	assert_non_null(cause);
-	va_start(ap, cause);
-	while ((frag = va_arg(ap, const char *)) != NULL) {
-		if (strstr(cause, frag) == NULL)
-			print_error("'%s' not in \"%s\"\n", frag, cause);
-		assert_non_null(strstr(cause, frag));
-	}
-	va_end(ap);
-	free(cause);
-}
 
 /* ---- characters ---- */
 

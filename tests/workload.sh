@@ -25,17 +25,6 @@ W=$TAP_TMP/wl
 mkdir -p "$W" || { echo "Bail out! cannot create $W"; exit 1; }
 
 # The number of lines of a string (0 for an empty one).
-nlines() {
-	if [ -z "$1" ]; then
-		echo 0
-	else
-		printf '%s\n' "$1" | wc -l | tr -d ' '
-	fi
-}
-
-# grep -E on stdout or stderr of the last run.
-out_matches() { printf '%s\n' "$out" | grep -Eq -- "$1"; }
-err_matches() { printf '%s\n' "$err" | grep -Eq -- "$1"; }
 
 # How often a fixed string occurs as a line part on stderr of the last run.
 err_count() { printf '%s\n' "$err" | grep -cF -- "$1"; }
