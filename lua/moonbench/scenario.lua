@@ -23,11 +23,20 @@ return function(mb, core)
     return core.get(rawget(a, "handle"), k)
   end
 
+  -- A refused change points at the scenario's line, not at this file.
+  local function set(fn, a, what, v)
+    if type(v) ~= "number" then
+      error("a." .. what .. ": expected a number, got " .. type(v), 3)
+    end
+    local ok, err = pcall(fn, rawget(a, "handle"), v)
+    if not ok then error(err, 3) end
+  end
+
   Activity.__newindex = function(a, k, v)
     if k == "threads" then
-      core.set_threads(rawget(a, "handle"), v)
+      set(core.set_threads, a, "threads", v)
     elseif k == "async" then
-      core.set_async(rawget(a, "handle"), v)
+      set(core.set_async, a, "async", v)
     elseif k == "rate" then
       error("a.rate: this moonbench has no rate limiter yet", 2)
     else
