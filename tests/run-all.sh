@@ -3,7 +3,7 @@
 # packages it needs, then runs, each in a build directory of its own,
 #   1. a -Werror build and `make check` (unit and integration tests),
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build and `make check`,
-#   3. a ThreadSanitizer build and the engine tests,
+#   3. a ThreadSanitizer build and the engine and scenario tests,
 #   4. `make distcheck`,
 # printing how long each stage took. Exits non-zero on the first failure.
 set -euo pipefail
@@ -47,7 +47,7 @@ stage() {	# stage NAME DIR CONFIGURE-FLAGS [make check args...]
 stage "plain build, -Werror, make check" build-check "--enable-werror"
 stage "ASan + UBSan, make check" build-asan "--enable-werror --enable-sanitizers"
 stage "TSan, engine tests" build-tsan "--enable-werror --enable-tsan" \
-	TESTS="tests/test_cycles tests/test_engine tests/test_diag tests/test_workload"
+	TESTS="tests/test_cycles tests/test_engine tests/test_diag tests/test_workload tests/scenario.sh"
 echo "== make distcheck"
 t0=$(date +%s)
 (cd build-check && make -j"$jobs" distcheck \
