@@ -465,6 +465,20 @@ mb_activity_ops(const struct mb_activity *a)
 }
 
 uint64_t
+mb_activity_errors(const struct mb_activity *a)
+{
+	uint64_t	n = 0;
+	uint32_t	i;
+
+	for (i = 0; i < a->nmotors; i++) {
+		n += atomic_load_explicit(
+		    &mb_motor_stats(a->motors[i])->nerrors,
+		    memory_order_relaxed);
+	}
+	return (n);
+}
+
+uint64_t
 mb_activity_cycles_total(const struct mb_activity *a)
 {
 	return (mb_cycles_total(&a->cycles));

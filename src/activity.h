@@ -61,6 +61,7 @@ const struct mb_activity_totals *mb_activity_totals(
 		     const struct mb_activity *);
 /* Ops retired so far, read while it runs (for progress). */
 uint64_t	 mb_activity_ops(const struct mb_activity *);
+uint64_t	 mb_activity_errors(const struct mb_activity *);
 /* Cycles this activity will run, or MB_CYCLE_UNBOUNDED. */
 uint64_t	 mb_activity_cycles_total(const struct mb_activity *);
 uint64_t	 mb_activity_started_ns(const struct mb_activity *);

@@ -64,6 +64,7 @@ struct mb_motor {
 	uint64_t		 cur_end;	/* end of the stride */
 	struct mb_cycles_claim	 claim;		/* blocks claimed, not begun */
 	uint64_t		 nops;		/* retired ops (mirror of stats.ops) */
+	uint64_t		 nerrors;	/* mirror of stats.nerrors */
 	int			 running;	/* got GO */
 	int			 exhausted;	/* no cycles left */
 	int			 retiring;	/* RETIRE: end with this claim */
@@ -139,6 +140,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	atomic_init(&m->cmds, 0);
 	atomic_init(&m->aborting, 0);
 	atomic_init(&m->stats.ops, 0);
+	atomic_init(&m->stats.nerrors, 0);
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
 	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	return (m);
@@ -196,6 +198,7 @@ motor_retire_ready(struct mb_motor *m)
 			m->nops++;
 		} else if (op->status > 0) {
 			m->stats.errors[op->status]++;
+			m->nerrors++;
 			m->nops++;
 		} else
 			m->stats.aborted++;
@@ -205,6 +208,8 @@ motor_retire_ready(struct mb_motor *m)
 		m->inflight--;
 	}
 	atomic_store_explicit(&m->stats.ops, m->nops, memory_order_relaxed);
+	atomic_store_explicit(&m->stats.nerrors, m->nerrors,
+	    memory_order_relaxed);
 }
 
 /* ---- submitting ---- */

@@ -54,9 +54,10 @@ struct mb_motor_env {
 };
 
 /* Counters the motor writes with plain stores; read after it ends, except
- * `ops`, which progress reads while it runs. */
+ * `ops` and `nerrors`, which progress and a:metrics() read while it runs. */
 struct mb_motor_stats {
 	_Atomic uint64_t	 ops;		/* retired ops */
+	_Atomic uint64_t	 nerrors;	/* of them failed (any class) */
 	uint64_t		 ok;
 	uint64_t		 errors[MB_ERRCLASS_MAX];
 	uint64_t		 aborted;	/* cancelled in flight at the end */

@@ -277,7 +277,9 @@ scenario_field(lua_State *L, const char *k, double v)
 	lua_setfield(L, -2, k);
 }
 
-/* core.metrics(h): a snapshot so far; percentiles once it has ended. */
+/* core.metrics(h): a snapshot so far (ops, errors, rate, elapsed); the
+ * service-time percentiles once it has ended (live ones need the interval
+ * snapshots of the measurement work). */
 static int
 scenario_l_metrics(lua_State *L)
 {
@@ -300,6 +302,7 @@ scenario_l_metrics(lua_State *L)
 		ops = mb_activity_ops(a);
 		secs = t0 != 0 ? (double)(mb_clock_ns() - t0) / 1e9 : 0;
 		scenario_field(L, "ops", (double)ops);
+		scenario_field(L, "errors", (double)mb_activity_errors(a));
 		scenario_field(L, "elapsed", secs);
 		scenario_field(L, "rate", secs > 0 ? (double)ops / secs : 0);
 		return (1);
