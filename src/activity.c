@@ -11,6 +11,7 @@
 #include "activity.h"
 #include "clock.h"
 #include "hdr.h"
+#include "ratelimit.h"
 #include "xmalloc.h"
 
 #define ACTIVITY_HISTORY	8
@@ -19,6 +20,7 @@ struct mb_activity {
 	struct mb_activity_config cfg;
 	void			*driver_shared;	/* from driver->init */
 	struct mb_cycles	 cycles;
+	struct mb_rate		 rate;		/* with rate=, from GO on */
 	struct mb_motor	       **motors;	/* all, retired ones too */
 	uint32_t		 nmotors;
 	unsigned char		*gone;		/* per motor: sent GO */
@@ -74,6 +76,10 @@ mb_activity_new(const struct mb_params *params,
 	    a->cfg.stride, a->cfg.shard_index, a->cfg.shard_count);
 	mb_cycles_set_takers(&a->cycles, a->cfg.threads);
 	a->totals.service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	if (a->cfg.rate > 0) {
+		a->totals.response = hdr_new(1, 3600LL * 1000000000LL, 3);
+		a->totals.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
+	}
 	return (a);
 }
 
@@ -133,6 +139,10 @@ activity_merge(struct mb_activity *a)
 			a->totals.errors += s->errors[c];
 		}
 		hdr_add(a->totals.service, s->service);
+		if (s->response != NULL) {
+			hdr_add(a->totals.response, s->response);
+			hdr_add(a->totals.wait, s->wait);
+		}
 	}
 }
 
@@ -216,10 +226,16 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 	if (a->state == MB_STATE_STARTING && ready == a->nmotors) {
 		/* The start barrier: every motor opened; go together. */
 		a->t0_ns = mb_clock_ns();
+		/* The schedule starts now; with a duration it ends the run
+		 * itself, after exactly the ops intended within it. */
+		if (a->cfg.rate > 0)
+			mb_rate_init(&a->rate, a->cfg.rate, a->t0_ns,
+			    a->cfg.duration_ns != 0 ? a->t0_ns +
+			    a->cfg.duration_ns : 0);
 		activity_set_state(a, MB_STATE_RUNNING);
 		memset(a->gone, 1, a->nmotors);
 		activity_send_all(a, MB_MOTOR_GO);
-		if (a->cfg.duration_ns != 0) {
+		if (a->cfg.duration_ns != 0 && a->cfg.rate == 0) {
 			tv = mb_clock_timeval(a->cfg.duration_ns);
 			evtimer_add(a->duration_ev, &tv);
 		}
@@ -330,6 +346,30 @@ mb_activity_set_async(struct mb_activity *a, uint32_t n, char **cause)
 }
 
 int
+mb_activity_set_rate(struct mb_activity *a, double rate, char **cause)
+{
+	if (activity_live(a, "rate", cause) != 0)
+		return (-1);
+	if (a->cfg.rate <= 0) {
+		*cause = xfmt("rate: activity '%s' runs without a limit; start "
+		    "it with rate=R to change the rate live", a->cfg.alias);
+		return (-1);
+	}
+	if (!(rate > 0 && rate <= 1e10)) {
+		*cause = xfmt("rate: expected ops per second above 0, got %g",
+		    rate);
+		return (-1);
+	}
+	if (a->state != MB_STATE_RUNNING) {
+		a->cfg.rate = rate;	/* the schedule starts with it */
+		return (0);
+	}
+	a->cfg.rate = rate;
+	mb_rate_set(&a->rate, rate);
+	return (0);
+}
+
+int
 mb_activity_start(struct mb_activity *a, struct event_base *base,
     mb_activity_cb done, void *arg, char **cause)
 {
@@ -366,6 +406,7 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	a->env.params = &a->cfg.params;
 	a->env.cycles = &a->cycles;
 	a->env.workload = a->cfg.workload;
+	a->env.rate = a->cfg.rate > 0 ? &a->rate : NULL;
 	a->env.notify = &a->notify;
 	activity_set_state(a, MB_STATE_STARTING);
 	for (i = 0; i < a->cfg.threads; i++) {
@@ -422,6 +463,10 @@ mb_activity_free(struct mb_activity *a)
 	if (a->cfg.driver != NULL && a->driver_shared != NULL)
 		a->cfg.driver->fini(a->driver_shared);
 	hdr_free(a->totals.service);
+	hdr_free(a->totals.response);
+	hdr_free(a->totals.wait);
+	if (a->cfg.rate > 0 && a->t0_ns != 0)
+		mb_rate_free(&a->rate);
 	mb_activity_config_free(&a->cfg);
 	free(a->cause);
 	free(a);

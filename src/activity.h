@@ -29,6 +29,8 @@ struct mb_activity_totals {
 	uint64_t	 aborted;		/* cancelled by a stop */
 	uint64_t	 elapsed_ns;		/* start barrier to last motor */
 	struct hdr	*service;		/* successes' service time */
+	struct hdr	*response;		/* with a rate: from when due */
+	struct hdr	*wait;			/* with a rate: due -> start */
 };
 
 typedef void (*mb_activity_cb)(struct mb_activity *, void *);
@@ -51,6 +53,9 @@ void		 mb_activity_set_drain(struct mb_activity *, uint64_t ns);
 int		 mb_activity_set_threads(struct mb_activity *, uint32_t,
 		     char **cause);
 int		 mb_activity_set_async(struct mb_activity *, uint32_t,
+		     char **cause);
+/* A new rate from the next ticket on (an activity started with rate=). */
+int		 mb_activity_set_rate(struct mb_activity *, double,
 		     char **cause);
 
 enum mb_state	 mb_activity_state(const struct mb_activity *);

@@ -42,6 +42,9 @@ const struct mb_param_spec mb_engine_params[] = {
 	{ "threads", MB_PARAM_THREADS, "1",
 	  "motors, one per thread: N (at most 1024), auto (one per CPU) or "
 	  "Nx (N per CPU)", 0, 0, NULL },
+	{ "rate", MB_PARAM_DOUBLE, "0",
+	  "ops per second for the whole activity, on a schedule (response "
+	  "time counts from when each op was due); 0: no limit", 0, 0, NULL },
 	{ "async", MB_PARAM_COUNT, NULL,
 	  "ops in flight for the whole activity, split evenly over the "
 	  "threads (default: sync, one per thread)", 1, ASYNC_MAX, NULL },
@@ -200,6 +203,15 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 		    seq_len;
 	}
 
+	if ((v = mb_params_get(params, "rate")) != NULL) {
+		if (mb_param_double("rate", v, &cfg->rate, cause) != 0)
+			goto fail;
+		if (cfg->rate < 0 || cfg->rate > 1e10) {
+			*cause = xfmt("rate: expected ops per second from 0 (no "
+			    "limit) to 1e10, got '%s'", v);
+			goto fail;
+		}
+	}
 	cfg->threads = 1;
 	if ((v = mb_params_get(params, "threads")) != NULL &&
 	    mb_param_threads("threads", v, activity_config_ncpu(),

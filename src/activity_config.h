@@ -23,6 +23,7 @@ struct mb_activity_config {
 	uint64_t		 duration_ns;	/* 0: none */
 	uint32_t		 threads;
 	uint32_t		 async;		/* 0: sync */
+	double			 rate;		/* ops/s; 0: no limit */
 	struct mb_params	 params;	/* all of them, for the driver */
 	struct mb_workload	*workload;	/* workload=, or NULL */
 	struct mb_param_spec	*workload_specs; /* its params, for checks */

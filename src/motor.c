@@ -15,6 +15,7 @@
 #include "hdr.h"
 #include "motor.h"
 #include "notify.h"
+#include "ratelimit.h"
 #include "runtime.h"
 #include "xmalloc.h"
 
@@ -49,6 +50,9 @@ struct mb_motor {
 	struct event		*wake_ev;	/* wake.rfd readable */
 	struct event		*pump_ev;	/* activated by completions */
 	struct event		*yield_ev;	/* zero timer after a budget */
+	struct event		*pace_ev;	/* the next ticket is due */
+	int			 have_ticket;	/* ticket_ns not used yet */
+	uint64_t		 ticket_ns;	/* its intended start */
 	void			*action;
 	struct mb_runtime	*runtime;	/* the workload's, or NULL */
 	struct mb_op	       **ops;		/* every context, npool of them */
@@ -143,6 +147,10 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	atomic_init(&m->stats.nerrors, 0);
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
 	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	if (env->rate != NULL) {
+		m->stats.response = hdr_new(1, 3600LL * 1000000000LL, 3);
+		m->stats.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
+	}
 	return (m);
 }
 
@@ -194,6 +202,14 @@ motor_retire_ready(struct mb_motor *m)
 		if (op->status == 0) {
 			hdr_record(m->stats.service,
 			    (int64_t)(op->end_ns - op->start_ns));
+			if (op->intended_ns != 0) {
+				/* Coordinated omission: from when it was due. */
+				hdr_record(m->stats.response,
+				    (int64_t)(op->end_ns - op->intended_ns));
+				hdr_record(m->stats.wait, op->start_ns >
+				    op->intended_ns ? (int64_t)(op->start_ns -
+				    op->intended_ns) : 0);
+			}
 			m->stats.ok++;
 			m->nops++;
 		} else if (op->status > 0) {
@@ -245,6 +261,31 @@ motor_finish_if_drained(struct mb_motor *m)
 	event_base_loopbreak(m->base);
 }
 
+/* Is the motor's next ticket due? Takes one if it holds none; arms the
+ * pacing timer when it is not due yet; marks the end when the schedule's
+ * end is past. */
+static int
+motor_paced(struct mb_motor *m)
+{
+	struct timeval	tv;
+	uint64_t	now;
+
+	if (!m->have_ticket) {
+		m->ticket_ns = mb_rate_take(m->env.rate);
+		if (m->ticket_ns == MB_RATE_NONE) {
+			m->exhausted = 1;
+			return (0);
+		}
+		m->have_ticket = 1;
+	}
+	now = mb_clock_ns();
+	if (m->ticket_ns <= now)
+		return (1);
+	tv = mb_clock_timeval(m->ticket_ns - now);
+	evtimer_add(m->pace_ev, &tv);
+	return (0);
+}
+
 static void
 motor_pump(struct mb_motor *m)
 {
@@ -271,7 +312,10 @@ motor_pump(struct mb_motor *m)
 			evtimer_add(m->yield_ev, &zero);
 			break;
 		}
+		/* A cycle first: no ticket is waited for when none is left. */
 		if (!motor_next_cycle(m, &cycle))
+			break;
+		if (m->env.rate != NULL && !motor_paced(m))
 			break;
 		op = m->free;
 		m->free = op->next;
@@ -279,6 +323,8 @@ motor_pump(struct mb_motor *m)
 		op->cycle = cycle;
 		op->status = 0;
 		op->state = MB_OP_INFLIGHT;
+		op->intended_ns = m->have_ticket ? m->ticket_ns : 0;
+		m->have_ticket = 0;
 		m->inflight++;
 		if (m->inflight > m->stats.max_inflight)
 			m->stats.max_inflight = m->inflight;
@@ -470,7 +516,9 @@ motor_open(struct mb_motor *m)
 	    motor_wake_cb, m);
 	m->pump_ev = event_new(m->base, -1, 0, motor_pump_cb, m);
 	m->yield_ev = evtimer_new(m->base, motor_pump_cb, m);
+	m->pace_ev = evtimer_new(m->base, motor_pump_cb, m);
 	if (m->wake_ev == NULL || m->pump_ev == NULL || m->yield_ev == NULL ||
+	    m->pace_ev == NULL ||
 	    event_add(m->wake_ev, NULL) != 0)
 		goto nobase;
 
@@ -533,6 +581,9 @@ motor_close(struct mb_motor *m)
 	m->nchunks = m->npool = 0;
 	if (m->yield_ev != NULL)
 		event_free(m->yield_ev);
+	if (m->pace_ev != NULL)
+		event_free(m->pace_ev);
+	m->pace_ev = NULL;
 	if (m->pump_ev != NULL)
 		event_free(m->pump_ev);
 	if (m->wake_ev != NULL)
@@ -621,6 +672,8 @@ mb_motor_free(struct mb_motor *m)
 	mb_motor_join(m);
 	mb_notify_close(&m->wake);
 	hdr_free(m->stats.service);
+	hdr_free(m->stats.response);
+	hdr_free(m->stats.wait);
 	free(m->cause);
 	free(m);
 }

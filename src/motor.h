@@ -21,6 +21,7 @@
 struct hdr;
 struct mb_motor;
 struct mb_workload;
+struct mb_rate;
 
 enum mb_state {
 	MB_STATE_INITIALIZED,
@@ -50,6 +51,7 @@ struct mb_motor_env {
 	const struct mb_params	*params;
 	struct mb_cycles	*cycles;
 	const struct mb_workload *workload;	/* NULL: ops are bare cycles */
+	struct mb_rate		*rate;		/* NULL: no limit; set by GO */
 	const struct mb_notify	*notify;	/* posted on state changes */
 };
 
@@ -63,6 +65,8 @@ struct mb_motor_stats {
 	uint64_t		 aborted;	/* cancelled in flight at the end */
 	uint32_t		 max_inflight;
 	struct hdr		*service;	/* successful ops' service time */
+	struct hdr		*response;	/* with a rate: from intended */
+	struct hdr		*wait;		/* with a rate: intended->start */
 };
 
 struct mb_motor	*mb_motor_new(const struct mb_motor_env *, unsigned index,

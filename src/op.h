@@ -25,6 +25,7 @@ struct mb_op {
 					   while the op is in flight */
 	struct mb_motor	*motor;		/* owner; ops never change motor */
 	uint64_t	 cycle;		/* the cycle this op runs */
+	uint64_t	 intended_ns;	/* with a rate: its scheduled start */
 	uint64_t	 start_ns;	/* actual start (submit) */
 	uint64_t	 end_ns;	/* completion, set by mb_op_complete */
 	int		 status;	/* 0 success, an errclass id, or

@@ -227,6 +227,8 @@ scenario_l_get(lua_State *L)
 		lua_pushnumber(L, cfg->threads);
 	else if (strcmp(k, "async") == 0)
 		lua_pushnumber(L, cfg->async);
+	else if (strcmp(k, "rate") == 0)
+		lua_pushnumber(L, cfg->rate);
 	else if (strcmp(k, "name") == 0)
 		lua_pushstring(L, cfg->alias);
 	else if (strcmp(k, "state") == 0)
@@ -244,18 +246,23 @@ scenario_l_set(lua_State *L, int threads)
 	char			*cause = NULL;
 	int			 rc;
 
+	if (threads == 2) {
+		if (mb_activity_set_rate(a, n, &cause) != 0)
+			goto fail;
+		return (0);
+	}
 	if (n != floor(n) || n < 1 || n > 4294967295.0)
 		return (luaL_error(L, "a.%s: expected a whole number above 0, "
 		    "got %f", threads ? "threads" : "async", n));
 	rc = threads ? mb_activity_set_threads(a, (uint32_t)n, &cause) :
 	    mb_activity_set_async(a, (uint32_t)n, &cause);
-	if (rc != 0) {
-		lua_pushfstring(L, "a.%s: %s", threads ? "threads" : "async",
-		    cause);
-		free(cause);
-		return (lua_error(L));
-	}
+	if (rc != 0)
+		goto fail;
 	return (0);
+fail:
+	lua_pushfstring(L, "a.%s", cause);
+	free(cause);
+	return (lua_error(L));
 }
 
 static int
@@ -268,6 +275,12 @@ static int
 scenario_l_set_async(lua_State *L)
 {
 	return (scenario_l_set(L, 0));
+}
+
+static int
+scenario_l_set_rate(lua_State *L)
+{
+	return (scenario_l_set(L, 2));
 }
 
 static void
@@ -364,6 +377,7 @@ static const luaL_Reg scenario_core[] = {
 	{ "get", scenario_l_get },
 	{ "set_threads", scenario_l_set_threads },
 	{ "set_async", scenario_l_set_async },
+	{ "set_rate", scenario_l_set_rate },
 	{ "metrics", scenario_l_metrics },
 	{ "duration", scenario_l_duration },
 	{ "log", scenario_l_log },

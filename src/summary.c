@@ -19,17 +19,35 @@ summary_range(char *buf, size_t len, const struct mb_activity_config *cfg)
 		    cfg->cycle_end);
 }
 
+static void
+summary_timer(FILE *f, const char *name, const struct hdr *h)
+{
+	static const double	 pcts[] = { 50, 90, 99, 99.9, 99.99 };
+	static const char	*names[] = { "p50", "p90", "p99", "p99.9",
+				    "p99.99" };
+	char			 b1[32], b2[32];
+	size_t			 i;
+
+	if (hdr_count(h) == 0)
+		return;
+	fprintf(f, "  %-13s", name);
+	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++) {
+		fprintf(f, "%s%s %s", i > 0 ? " " : "", names[i],
+		    mb_units_ns(b1, sizeof b1,
+		    (double)hdr_percentile(h, pcts[i])));
+	}
+	fprintf(f, " max %s mean %s\n",
+	    mb_units_ns(b1, sizeof b1, (double)hdr_max(h)),
+	    mb_units_ns(b2, sizeof b2, hdr_mean(h)));
+}
+
 void
 mb_summary_print(FILE *f, const struct mb_activity *a)
 {
 	const struct mb_activity_config	*cfg = mb_activity_config(a);
 	const struct mb_activity_totals	*t = mb_activity_totals(a);
-	static const double		 pcts[] = { 50, 90, 99, 99.9, 99.99 };
-	static const char		*names[] = { "p50", "p90", "p99",
-					     "p99.9", "p99.99" };
 	char				 b1[32], b2[32], range[64];
 	double				 secs;
-	size_t				 i;
 	int				 c;
 
 	secs = (double)t->elapsed_ns / 1e9;
@@ -43,10 +61,13 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	else
 		fprintf(f, "  cycles      %s\n", range);
 	if (cfg->async != 0)
-		fprintf(f, "  threads     %u, async %u\n", cfg->threads,
+		fprintf(f, "  threads     %u, async %u", cfg->threads,
 		    cfg->async);
 	else
-		fprintf(f, "  threads     %u, sync\n", cfg->threads);
+		fprintf(f, "  threads     %u, sync", cfg->threads);
+	if (cfg->rate > 0)
+		fprintf(f, ", rate %g op/s", cfg->rate);
+	fputc('\n', f);
 	fprintf(f, "  ops         %" PRIu64 " (%" PRIu64 " ok, %" PRIu64
 	    " error%s", t->ops, t->ok, t->errors, t->errors == 1 ? "" : "s");
 	if (t->aborted != 0)
@@ -58,14 +79,9 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 			fprintf(f, "  error       %-20s %" PRIu64 "\n",
 			    mb_errclass_name(c), t->by_class[c]);
 	}
-	if (hdr_count(t->service) == 0)
-		return;
-	fprintf(f, "  servicetime");
-	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++) {
-		fprintf(f, " %s %s", names[i], mb_units_ns(b1, sizeof b1,
-		    (double)hdr_percentile(t->service, pcts[i])));
+	summary_timer(f, "servicetime", t->service);
+	if (t->response != NULL) {
+		summary_timer(f, "responsetime", t->response);
+		summary_timer(f, "waittime", t->wait);
 	}
-	fprintf(f, " max %s mean %s\n",
-	    mb_units_ns(b1, sizeof b1, (double)hdr_max(t->service)),
-	    mb_units_ns(b2, sizeof b2, hdr_mean(t->service)));
 }

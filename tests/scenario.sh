@@ -45,8 +45,6 @@ scenario_msg() {
 	printf '%s\n' "$err" | grep -F -- "scenario '$1': " | head -n 1
 }
 
-# Milliseconds since a now_ns value.
-ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 
 # ---------------------------------------------------------------------
 # 1. Live changes: threads 1 -> 2, async 4 -> 16, threads 2 -> 1 while
@@ -266,7 +264,7 @@ expect_err_lacks "not reached" "SIGINT during mb.sleep: no next step"
 
 run_mb "$ERRS" rate --progress=off
 expect_rc 1 "a.rate = 100: exit 1"
-expect_err_contains "no rate limiter yet" "a.rate = 100: the message says why"
+expect_err_contains "runs without a limit; start it with rate=R" "a.rate = 100 without rate=: the message says why"
 expect_err_contains "scenario_errors.lua:$(line_of 'a.rate = 100' "$ERRS"): a.rate" \
     "a.rate = 100: the message has the scenario's file:line"
 expect_err_contains "main (diag): stopped in" "a.rate = 100: the activity was stopped"

@@ -225,3 +225,6 @@ nlines() {
 # grep -E on stdout or stderr of the last run.
 out_matches() { printf '%s\n' "$out" | grep -Eq -- "$1"; }
 err_matches() { printf '%s\n' "$err" | grep -Eq -- "$1"; }
+
+# Milliseconds since a now_ns value.
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }

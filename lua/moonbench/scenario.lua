@@ -38,7 +38,7 @@ return function(mb, core)
     elseif k == "async" then
       set(core.set_async, a, "async", v)
     elseif k == "rate" then
-      error("a.rate: this moonbench has no rate limiter yet", 2)
+      set(core.set_rate, a, "rate", v)
     else
       error("activity." .. tostring(k) .. " cannot be set (threads and " ..
             "async can)", 2)

@@ -40,6 +40,8 @@ struct diag_shared {
 	uint64_t	*error_cycles;	/* sorted */
 	size_t		 nerror_cycles;
 	char		*error_class;
+	uint64_t	 stall_cycle;	/* this cycle takes stall_ns */
+	uint64_t	 stall_ns;	/* 0: no stall */
 };
 
 struct diag_action {
@@ -71,6 +73,9 @@ static const struct mb_param_spec diag_params[] = {
 	  NULL },
 	{ "error_class", MB_PARAM_STRING, "diag-injected",
 	  "the error class injected failures are counted under", 0, 0, NULL },
+	{ "stall", MB_PARAM_STRING, NULL,
+	  "one slow op: CYCLE:DURATION (1000:500ms), to see what a stalled "
+	  "target does to response time", 0, 0, NULL },
 	{ NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 
@@ -96,6 +101,8 @@ diag_delay(const struct diag_shared *s, uint64_t cycle)
 {
 	double	u, v, d;
 
+	if (s->stall_ns != 0 && cycle == s->stall_cycle)
+		return (s->stall_ns);
 	switch (s->dist) {
 	case DIAG_FIXED:
 		return (s->a_ns);
@@ -210,6 +217,27 @@ diag_parse_cycles(struct diag_shared *s, const char *v, char **cause)
 	return (rc);
 }
 
+static int
+diag_parse_stall(struct diag_shared *s, const char *v, char **cause)
+{
+	const char	*colon = strchr(v, ':');
+	char		*c;
+	int		 rc;
+
+	if (colon == NULL) {
+		*cause = xfmt("stall: expected CYCLE:DURATION like 1000:500ms, "
+		    "got '%s'", v);
+		return (-1);
+	}
+	c = xstrndup(v, (size_t)(colon - v));
+	rc = mb_param_count("stall", c, 0, 0, &s->stall_cycle, cause);
+	free(c);
+	if (rc != 0 || mb_param_duration("stall", colon + 1, &s->stall_ns,
+	    cause) != 0)
+		return (-1);
+	return (0);
+}
+
 static void
 diag_fini(void *arg)
 {
@@ -238,6 +266,9 @@ diag_init(const struct mb_params *params, char **cause)
 		goto fail;
 	if ((v = mb_params_get(params, "error_cycles")) != NULL &&
 	    diag_parse_cycles(s, v, cause) != 0)
+		goto fail;
+	if ((v = mb_params_get(params, "stall")) != NULL &&
+	    diag_parse_stall(s, v, cause) != 0)
 		goto fail;
 	v = mb_params_get(params, "error_class");
 	if (v != NULL && *v == '\0') {

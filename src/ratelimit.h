@@ -1,0 +1,44 @@
+/*
+ * The rate limiter: a schedule, not a token bucket. With rate R, ticket k
+ * of the activity is intended to start at t0 + (k - k0) / R; tickets come
+ * from one atomic counter, so the schedule is global across threads and
+ * exact at any rate. A live change publishes a new immutable schedule
+ * (readers never see a torn one); tickets already taken keep their times.
+ */
+#ifndef MB_RATELIMIT_H
+#define MB_RATELIMIT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define MB_RATE_NONE	UINT64_MAX	/* no ticket: the end is past */
+
+struct mb_rate_schedule {
+	uint64_t	t0_ns;		/* when ticket k0 is intended */
+	uint64_t	k0;
+	double		ns_per_op;	/* 1e9 / R */
+};
+
+struct mb_rate {
+	_Atomic(struct mb_rate_schedule *) now;	/* the schedule in force */
+	struct mb_rate_schedule	**old;		/* kept until the end */
+	size_t			  nold;
+	uint64_t		  end_ns;	/* no ticket intended after */
+	_Alignas(64) _Atomic uint64_t next;	/* the next ticket */
+	char			  pad[64 - sizeof(uint64_t)];
+};
+
+/* rate in ops per second (> 0); end_ns 0: no end. Starts at t0_ns. */
+void		 mb_rate_init(struct mb_rate *, double rate, uint64_t t0_ns,
+		     uint64_t end_ns);
+void		 mb_rate_free(struct mb_rate *);
+/* Take the next ticket: its intended start, or MB_RATE_NONE past the end
+ * (then the ticket is not used). */
+uint64_t	 mb_rate_take(struct mb_rate *);
+/* The intended start of ticket k under the schedule in force. */
+uint64_t	 mb_rate_intended(struct mb_rate *, uint64_t k);
+/* A live change, on the controller: from the next ticket on, at rate. */
+void		 mb_rate_set(struct mb_rate *, double rate);
+double		 mb_rate_get(struct mb_rate *);
+
+#endif
