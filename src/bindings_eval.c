@@ -11,6 +11,8 @@
 #include "lua_env.h"
 #include "xmalloc.h"
 
+#define VALUES_TEXT_MIN	128	/* bytes of text room per buffer at start */
+
 /* One binding's value in one motor, for the cycle it was made for. */
 struct value_slot {
 	uint64_t	 cycle;
@@ -49,10 +51,19 @@ mb_binding_values_new(const struct mb_bindings *b, lua_State *L,
     const int *fn_refs)
 {
 	struct mb_binding_values	*vals;
+	size_t				 i, k;
 
 	vals = xcalloc(1, sizeof *vals);
 	vals->b = b;
 	vals->v = xcalloc(b->n == 0 ? 1 : b->n, sizeof *vals->v);
+	/* Text room now, not at a motor's first op: most values fit, and a
+	 * motor that starts late allocates nothing later either. */
+	for (i = 0; i < b->n; i++) {
+		for (k = 0; k < 2; k++) {
+			vals->v[i].cap[k] = VALUES_TEXT_MIN;
+			vals->v[i].buf[k] = xmalloc(VALUES_TEXT_MIN);
+		}
+	}
 	vals->L = L;
 	vals->fn_refs = fn_refs;
 	vals->glue = LUA_NOREF;
@@ -102,7 +113,7 @@ static char *
 values_room(struct value_slot *slot, int k, size_t n)
 {
 	if (slot->cap[k] < n || slot->buf[k] == NULL) {
-		slot->cap[k] = n < 64 ? 64 : n * 2;
+		slot->cap[k] = n < VALUES_TEXT_MIN ? VALUES_TEXT_MIN : n * 2;
 		slot->buf[k] = xrealloc(slot->buf[k], slot->cap[k]);
 	}
 	return (slot->buf[k]);

@@ -497,6 +497,7 @@ motor_open(struct mb_motor *m)
 	const struct mb_driver	*d = m->env.driver;
 	struct event_config	*cfg;
 	struct mb_action_env	 aenv;
+	struct timeval		 tv;
 	char			*cause = NULL;
 
 	cfg = event_config_new();
@@ -521,6 +522,12 @@ motor_open(struct mb_motor *m)
 	    m->pace_ev == NULL ||
 	    event_add(m->wake_ev, NULL) != 0)
 		goto nobase;
+	/* Let libevent size its timer heap now, not at the first op. */
+	tv = mb_clock_timeval(3600ULL * 1000000000ULL);
+	evtimer_add(m->yield_ev, &tv);
+	evtimer_add(m->pace_ev, &tv);
+	evtimer_del(m->yield_ev);
+	evtimer_del(m->pace_ev);
 
 	memset(&aenv, 0, sizeof aenv);
 	aenv.base = m->base;

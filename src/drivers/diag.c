@@ -309,6 +309,25 @@ diag_timer_cb(evutil_socket_t fd, short what, void *arg)
 	    d->action->error_id : 0);
 }
 
+/* Size the loop's timer heap for every op in flight now, so delayed ops
+ * allocate nothing once the motor runs. */
+static void
+diag_reserve_timers(const struct mb_action_env *env)
+{
+	struct event	*evs;
+	struct timeval	 tv = { 3600, 0 };
+	uint32_t	 i;
+
+	evs = xcalloc(env->async_limit, sizeof *evs);
+	for (i = 0; i < env->async_limit; i++) {
+		evtimer_assign(&evs[i], env->base, diag_timer_cb, NULL);
+		evtimer_add(&evs[i], &tv);
+	}
+	for (i = 0; i < env->async_limit; i++)
+		evtimer_del(&evs[i]);
+	free(evs);
+}
+
 static void *
 diag_open(const struct mb_action_env *env, char **cause)
 {
@@ -326,6 +345,8 @@ diag_open(const struct mb_action_env *env, char **cause)
 		*cause = xstrdup("cannot create an event");
 		return (NULL);
 	}
+	if (!a->sync)
+		diag_reserve_timers(env);
 	return (a);
 }
 
