@@ -37,6 +37,15 @@ struct mb_activity {
 	mb_activity_cb		 done_cb;
 	void			*done_arg;
 	struct mb_activity_totals totals;
+	/* Interval snapshots: the motors hand out their histograms at each
+	 * tick; merged here into the last interval and the running total. */
+	uint64_t		 epoch;		/* the SNAP asked for last */
+	int			 snap_pending;	/* not every motor served it */
+	struct hdr		*iv_service;	/* the last whole interval */
+	struct hdr		*iv_response;
+	struct hdr		*cum_service;	/* every interval merged */
+	struct hdr		*cum_response;
+	struct hdr		*cum_wait;
 	enum mb_state		 history[ACTIVITY_HISTORY];
 	int			 nhistory;
 };
@@ -76,9 +85,14 @@ mb_activity_new(const struct mb_params *params,
 	    a->cfg.stride, a->cfg.shard_index, a->cfg.shard_count);
 	mb_cycles_set_takers(&a->cycles, a->cfg.threads);
 	a->totals.service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	a->iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	a->cum_service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	if (a->cfg.rate > 0) {
 		a->totals.response = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->totals.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
+		a->iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
+		a->cum_response = hdr_new(1, 3600LL * 1000000000LL, 3);
+		a->cum_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 	}
 	return (a);
 }
@@ -138,12 +152,82 @@ activity_merge(struct mb_activity *a)
 			a->totals.by_class[c] += s->errors[c];
 			a->totals.errors += s->errors[c];
 		}
+		/* What it still records, and an interval not merged yet
+		 * (a merged one was reset: it adds nothing). */
 		hdr_add(a->totals.service, s->service);
+		hdr_add(a->totals.service, s->iv_service);
 		if (s->response != NULL) {
 			hdr_add(a->totals.response, s->response);
+			hdr_add(a->totals.response, s->iv_response);
 			hdr_add(a->totals.wait, s->wait);
+			hdr_add(a->totals.wait, s->iv_wait);
 		}
 	}
+	hdr_add(a->totals.service, a->cum_service);
+	if (a->totals.response != NULL) {
+		hdr_add(a->totals.response, a->cum_response);
+		hdr_add(a->totals.wait, a->cum_wait);
+	}
+}
+
+/* Collect the interval every motor handed out (when they all have), then
+ * ask for the next one. Called on the controller, once per tick. */
+void
+mb_activity_tick(struct mb_activity *a)
+{
+	struct mb_motor_stats	*s;
+	uint32_t		 i;
+
+	if (a->state != MB_STATE_RUNNING && a->state != MB_STATE_STOPPING)
+		return;
+	if (a->snap_pending) {
+		for (i = 0; i < a->nmotors; i++) {
+			s = mb_motor_stats_mut(a->motors[i]);
+			if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])) &&
+			    atomic_load_explicit(&s->snap_epoch,
+			    memory_order_acquire) != a->epoch)
+				return;		/* a motor answers late */
+		}
+		hdr_reset(a->iv_service);
+		if (a->iv_response != NULL)
+			hdr_reset(a->iv_response);
+		for (i = 0; i < a->nmotors; i++) {
+			s = mb_motor_stats_mut(a->motors[i]);
+			if (atomic_load_explicit(&s->snap_epoch,
+			    memory_order_acquire) != a->epoch)
+				continue;	/* ended: merged at the end */
+			hdr_add(a->iv_service, s->iv_service);
+			hdr_reset(s->iv_service);
+			if (s->iv_response != NULL) {
+				hdr_add(a->iv_response, s->iv_response);
+				hdr_add(a->cum_wait, s->iv_wait);
+				hdr_reset(s->iv_response);
+				hdr_reset(s->iv_wait);
+			}
+		}
+		hdr_add(a->cum_service, a->iv_service);
+		if (a->iv_response != NULL)
+			hdr_add(a->cum_response, a->iv_response);
+		a->snap_pending = 0;
+	}
+	a->epoch++;
+	for (i = 0; i < a->nmotors; i++) {
+		if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])))
+			mb_motor_snap(a->motors[i], a->epoch);
+	}
+	a->snap_pending = 1;
+}
+
+const struct hdr *
+mb_activity_interval(const struct mb_activity *a)
+{
+	return (a->iv_response != NULL ? a->iv_response : a->iv_service);
+}
+
+const struct hdr *
+mb_activity_so_far(const struct mb_activity *a)
+{
+	return (a->cum_response != NULL ? a->cum_response : a->cum_service);
 }
 
 /* The events live on the controller's base: give them back as soon as the
@@ -465,6 +549,11 @@ mb_activity_free(struct mb_activity *a)
 	hdr_free(a->totals.service);
 	hdr_free(a->totals.response);
 	hdr_free(a->totals.wait);
+	hdr_free(a->iv_service);
+	hdr_free(a->iv_response);
+	hdr_free(a->cum_service);
+	hdr_free(a->cum_response);
+	hdr_free(a->cum_wait);
 	if (a->cfg.rate > 0 && a->t0_ns != 0)
 		mb_rate_free(&a->rate);
 	mb_activity_config_free(&a->cfg);

@@ -64,6 +64,12 @@ const struct mb_activity_config *mb_activity_config(
 		     const struct mb_activity *);
 const struct mb_activity_totals *mb_activity_totals(
 		     const struct mb_activity *);
+/* Interval snapshots, once per tick of the controller: the last whole
+ * interval's latencies (response time with a rate, else service time),
+ * and all intervals merged so far. */
+void		 mb_activity_tick(struct mb_activity *);
+const struct hdr *mb_activity_interval(const struct mb_activity *);
+const struct hdr *mb_activity_so_far(const struct mb_activity *);
 /* Ops retired so far, read while it runs (for progress). */
 uint64_t	 mb_activity_ops(const struct mb_activity *);
 uint64_t	 mb_activity_errors(const struct mb_activity *);

@@ -12,9 +12,12 @@
 
 #include "activity.h"
 #include "clock.h"
+#include "hdr.h"
 #include "control.h"
 #include "units.h"
 #include "xmalloc.h"
+
+#define CONTROL_TICK_NS	1000000000u	/* snapshots without a progress line */
 
 /* An activity the controller started, with its owner's callback. */
 struct control_live {
@@ -56,12 +59,20 @@ static void
 control_progress_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct mb_control	*c = arg;
-	struct mb_activity	*a = c->running;
+	struct mb_activity	*a;
+	const struct hdr	*iv;
 	uint64_t		 ops, total, now;
 	char			 done[16], all[16], rate[16], pct[16];
+	char			 p50[16], p99[16], errs[16];
 	double			 secs;
+	size_t			 i;
 
-	if (a == NULL || mb_activity_state(a) == MB_STATE_STARTING)
+	/* Every tick collects each activity's interval, printed or not. */
+	for (i = 0; i < c->nlive; i++)
+		mb_activity_tick(c->live[i]->a);
+	a = c->running;
+	if (a == NULL || mb_activity_state(a) == MB_STATE_STARTING ||
+	    c->opts.progress_ns == 0 || c->opts.quiet)
 		return;
 	now = mb_clock_ns();
 	ops = mb_activity_ops(a);
@@ -70,6 +81,7 @@ control_progress_cb(evutil_socket_t fd, short what, void *arg)
 	mb_units_count(rate, sizeof rate, secs > 0 ?
 	    (double)(ops - c->last_ops) / secs : 0);
 	mb_units_count(done, sizeof done, (double)ops);
+	mb_units_count(errs, sizeof errs, (double)mb_activity_errors(a));
 	if (total == MB_CYCLE_UNBOUNDED) {
 		snprintf(pct, sizeof pct, "-");
 		snprintf(all, sizeof all, "-");
@@ -78,10 +90,15 @@ control_progress_cb(evutil_socket_t fd, short what, void *arg)
 		    100.0 * (double)ops / (double)total);
 		mb_units_count(all, sizeof all, (double)total);
 	}
+	iv = mb_activity_interval(a);
 	control_progress_clear(c);
-	fprintf(stderr, "%s  %s  %s/%s  %s op/s%s",
-	    mb_activity_config(a)->alias, pct, done, all, rate,
-	    c->tty ? "" : "\n");
+	fprintf(stderr, "%s  %s  %s/%s  %s op/s", mb_activity_config(a)->alias,
+	    pct, done, all, rate);
+	if (hdr_count(iv) > 0)
+		fprintf(stderr, "  p50 %s  p99 %s",
+		    mb_units_ns(p50, sizeof p50, (double)hdr_percentile(iv, 50)),
+		    mb_units_ns(p99, sizeof p99, (double)hdr_percentile(iv, 99)));
+	fprintf(stderr, "  err %s%s", errs, c->tty ? "" : "\n");
 	c->progress_shown = c->tty;
 	fflush(stderr);
 	c->last_ops = ops;
@@ -232,9 +249,10 @@ mb_control_start(struct mb_control *c, struct mb_activity *a,
 	c->running = a;
 	c->last_ops = 0;
 	c->last_ns = mb_clock_ns();
-	if (c->opts.progress_ns != 0 && !c->opts.quiet &&
-	    !evtimer_pending(c->progress_ev, NULL)) {
-		tv = mb_clock_timeval(c->opts.progress_ns);
+	/* The tick collects interval snapshots even when nothing prints. */
+	if (!evtimer_pending(c->progress_ev, NULL)) {
+		tv = mb_clock_timeval(c->opts.progress_ns != 0 ?
+		    c->opts.progress_ns : CONTROL_TICK_NS);
 		event_add(c->progress_ev, &tv);
 	}
 	return (0);

@@ -43,6 +43,7 @@ struct mb_motor {
 	_Atomic unsigned	 cmds;		/* 1 << enum mb_motor_cmd */
 	_Atomic int		 aborting;	/* ABORT sent: sync ops give up */
 	_Atomic uint32_t	 want_limit;	/* with LIMIT: the new share */
+	_Atomic uint64_t	 want_epoch;	/* with SNAP: which interval */
 	struct mb_notify	 wake;
 
 	/* Everything below belongs to the motor's thread. */
@@ -83,6 +84,7 @@ struct mb_motor {
 };
 
 static void	motor_pool_grow(struct mb_motor *, uint32_t);
+static void	motor_snap(struct mb_motor *);
 
 static const char *const state_names[] = {
 	"initialized", "starting", "running", "stopping", "stopped",
@@ -147,10 +149,15 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	atomic_init(&m->stats.nerrors, 0);
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
 	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
+	m->stats.iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	if (env->rate != NULL) {
 		m->stats.response = hdr_new(1, 3600LL * 1000000000LL, 3);
 		m->stats.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
+		m->stats.iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
+		m->stats.iv_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 	}
+	atomic_init(&m->want_epoch, 0);
+	atomic_init(&m->stats.snap_epoch, 0);
 	return (m);
 }
 
@@ -429,6 +436,8 @@ motor_wake_cb(evutil_socket_t fd, short what, void *arg)
 		    memory_order_relaxed);
 		motor_pool_grow(m, m->limit);
 	}
+	if (cmds & (1u << MB_MOTOR_SNAP))
+		motor_snap(m);
 	/* Leave the activity: finish what it claimed, drain, finished. */
 	if (cmds & (1u << MB_MOTOR_RETIRE))
 		m->retiring = 1;
@@ -446,6 +455,36 @@ mb_motor_send(struct mb_motor *m, enum mb_motor_cmd cmd)
 		atomic_store_explicit(&m->aborting, 1, memory_order_relaxed);
 	atomic_fetch_or_explicit(&m->cmds, 1u << cmd, memory_order_release);
 	mb_notify_post(&m->wake);
+}
+
+/* A safe point: swap in the (merged, reset) interval histograms and
+ * publish the epoch; what was recorded is the controller's now. */
+static void
+motor_snap(struct mb_motor *m)
+{
+	struct hdr	*h;
+
+	h = m->stats.service;
+	m->stats.service = m->stats.iv_service;
+	m->stats.iv_service = h;
+	if (m->stats.response != NULL) {
+		h = m->stats.response;
+		m->stats.response = m->stats.iv_response;
+		m->stats.iv_response = h;
+		h = m->stats.wait;
+		m->stats.wait = m->stats.iv_wait;
+		m->stats.iv_wait = h;
+	}
+	atomic_store_explicit(&m->stats.snap_epoch, atomic_load_explicit(
+	    &m->want_epoch, memory_order_relaxed), memory_order_release);
+	motor_notify(m);
+}
+
+void
+mb_motor_snap(struct mb_motor *m, uint64_t epoch)
+{
+	atomic_store_explicit(&m->want_epoch, epoch, memory_order_relaxed);
+	mb_motor_send(m, MB_MOTOR_SNAP);
 }
 
 void
@@ -681,12 +720,21 @@ mb_motor_free(struct mb_motor *m)
 	hdr_free(m->stats.service);
 	hdr_free(m->stats.response);
 	hdr_free(m->stats.wait);
+	hdr_free(m->stats.iv_service);
+	hdr_free(m->stats.iv_response);
+	hdr_free(m->stats.iv_wait);
 	free(m->cause);
 	free(m);
 }
 
 const struct mb_motor_stats *
 mb_motor_stats(const struct mb_motor *m)
+{
+	return (&m->stats);
+}
+
+struct mb_motor_stats *
+mb_motor_stats_mut(struct mb_motor *m)
 {
 	return (&m->stats);
 }

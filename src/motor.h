@@ -42,6 +42,7 @@ enum mb_motor_cmd {
 	MB_MOTOR_ABORT,		/* cancel what is in flight (counted) */
 	MB_MOTOR_LIMIT,		/* take the share set by mb_motor_set_limit */
 	MB_MOTOR_RETIRE,	/* finish its claimed cycles, drain: finished */
+	MB_MOTOR_SNAP,		/* hand out the interval's histograms */
 };
 
 /* What a motor needs from its activity; it outlives the motor. */
@@ -67,12 +68,20 @@ struct mb_motor_stats {
 	struct hdr		*service;	/* successful ops' service time */
 	struct hdr		*response;	/* with a rate: from intended */
 	struct hdr		*wait;		/* with a rate: intended->start */
+	/* The last interval, swapped out by SNAP: the controller's until it
+	 * asks for the next one (it merges and resets them in between). */
+	struct hdr		*iv_service;
+	struct hdr		*iv_response;
+	struct hdr		*iv_wait;
+	_Atomic uint64_t	 snap_epoch;	/* the SNAP served last */
 };
 
 struct mb_motor	*mb_motor_new(const struct mb_motor_env *, unsigned index,
 		     uint32_t limit, int sync);
 int		 mb_motor_start(struct mb_motor *, char **cause);
 void		 mb_motor_send(struct mb_motor *, enum mb_motor_cmd);
+/* Ask for the interval's histograms (epoch: the caller's counter). */
+void		 mb_motor_snap(struct mb_motor *, uint64_t epoch);
 /* A new share of async (live change): more contexts if it grew. */
 void		 mb_motor_set_limit(struct mb_motor *, uint32_t);
 enum mb_state	 mb_motor_state(const struct mb_motor *);
@@ -82,6 +91,8 @@ const char	*mb_motor_cause(const struct mb_motor *);
 void		 mb_motor_join(struct mb_motor *);
 void		 mb_motor_free(struct mb_motor *);
 const struct mb_motor_stats *mb_motor_stats(const struct mb_motor *);
+/* The controller merges and resets the handed-out interval through it. */
+struct mb_motor_stats *mb_motor_stats_mut(struct mb_motor *);
 uint32_t	 mb_motor_limit(const struct mb_motor *);
 /* The states the motor went through, in order (for tests). */
 int		 mb_motor_history(const struct mb_motor *, enum mb_state *,

@@ -290,14 +290,14 @@ scenario_field(lua_State *L, const char *k, double v)
 	lua_setfield(L, -2, k);
 }
 
-/* core.metrics(h): a snapshot so far (ops, errors, rate, elapsed); the
- * service-time percentiles once it has ended (live ones need the interval
- * snapshots of the measurement work). */
+/* core.metrics(h): a snapshot so far: ops, errors, rate, elapsed, and the
+ * latencies of the intervals collected so far (one a second). */
 static int
 scenario_l_metrics(lua_State *L)
 {
 	struct mb_activity		*a = scenario_check(L, 1);
 	const struct mb_activity_totals	*t = mb_activity_totals(a);
+	const struct hdr		*h;
 	uint64_t			 t0, ops;
 	double				 secs;
 
@@ -318,6 +318,16 @@ scenario_l_metrics(lua_State *L)
 		scenario_field(L, "errors", (double)mb_activity_errors(a));
 		scenario_field(L, "elapsed", secs);
 		scenario_field(L, "rate", secs > 0 ? (double)ops / secs : 0);
+		/* Latencies of the intervals collected so far. */
+		h = mb_activity_so_far(a);
+		if (hdr_count(h) > 0) {
+			scenario_field(L, "p50", hdr_percentile(h, 50) / 1e9);
+			scenario_field(L, "p90", hdr_percentile(h, 90) / 1e9);
+			scenario_field(L, "p99", hdr_percentile(h, 99) / 1e9);
+			scenario_field(L, "p999", hdr_percentile(h, 99.9) /
+			    1e9);
+			scenario_field(L, "max", hdr_max(h) / 1e9);
+		}
 		return (1);
 	}
 	secs = (double)t->elapsed_ns / 1e9;

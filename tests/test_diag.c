@@ -176,6 +176,25 @@ test_errors_are_per_cycle(void **state)
 	mb_activity_free(a);
 }
 
+static void
+test_snapshots_lose_nothing(void **state)
+{
+	struct mb_activity		*a;
+	const struct mb_activity_totals	*t;
+
+	/* Over 2.5 s the controller collects two interval snapshots from
+	 * each motor; the totals still hold every op exactly once. */
+	a = diag_run("duration=2500ms threads=2 async=8 delay=1ms error_every=7",
+	    NULL);
+	t = mb_activity_totals(a);
+	assert_true(t->ops > 1000);
+	assert_int_equal(hdr_count(t->service), t->ok);
+	assert_int_equal(t->ok + t->errors, t->ops);
+	assert_true(hdr_count(mb_activity_so_far(a)) > 0);
+	assert_true(hdr_count(mb_activity_so_far(a)) < t->ok);
+	mb_activity_free(a);
+}
+
 int
 main(void)
 {
@@ -187,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_exponential_and_normal),
 		cmocka_unit_test(test_injected_errors),
 		cmocka_unit_test(test_errors_are_per_cycle),
+		cmocka_unit_test(test_snapshots_lose_nothing),
 	};
 
 	return (cmocka_run_group_tests_name("diag", tests, NULL, NULL));
