@@ -158,7 +158,10 @@ hdr_new(int64_t lowest, int64_t highest, int sigfigs)
 	h->counts_len = (size_t)(h->bucket_count + 1) *
 	    (size_t)h->sub_bucket_half_count;
 
-	h->counts = xcalloc(h->counts_len, sizeof *h->counts);
+	/* Written now, not as buckets get their first count: calloc's lazy
+	 * zero pages would make memory grow with the run's length. */
+	h->counts = xmalloc(h->counts_len * sizeof *h->counts);
+	memset(h->counts, 0, h->counts_len * sizeof *h->counts);
 	h->min = INT64_MAX;
 	return (h);
 }
@@ -409,4 +412,40 @@ int
 hdr_values_equivalent(const struct hdr *h, int64_t a, int64_t b)
 {
 	return (hdr_lowest_equivalent(h, a) == hdr_lowest_equivalent(h, b));
+}
+
+uint64_t
+hdr_count_at_index(const struct hdr *h, size_t index)
+{
+	if (index >= h->counts_len)
+		return (0);
+	return (h->counts[index]);
+}
+
+int64_t
+hdr_value_at_index(const struct hdr *h, size_t index)
+{
+	if (index >= h->counts_len)
+		index = h->counts_len - 1;
+	return (hdr_value_from_index(h, index));
+}
+
+/* Like hdr_record_n but by slot: a decoded slot may lie above highest. */
+int
+hdr_add_at_index(struct hdr *h, size_t index, uint64_t count)
+{
+	int64_t	value;
+
+	if (index >= h->counts_len || count > UINT64_MAX - h->total)
+		return (-1);
+	if (count == 0)
+		return (0);
+	value = hdr_value_from_index(h, index);
+	h->counts[index] += count;
+	h->total += count;
+	if (value < h->min)
+		h->min = value;
+	if (value > h->max)
+		h->max = value;
+	return (0);
 }

@@ -48,4 +48,13 @@ void		 hdr_layout(const struct hdr *, int *unit_magnitude,
 		     int64_t *sub_bucket_count, int *bucket_count,
 		     size_t *counts_len);
 
+/*
+ * Raw slots, for the V2 encoding (src/hdr_log.c): the count at an index of
+ * the counts array (0 past its end), the lowest value that index counts,
+ * and adding a count there (-1 past the end or if the total would wrap).
+ */
+uint64_t	 hdr_count_at_index(const struct hdr *, size_t index);
+int64_t		 hdr_value_at_index(const struct hdr *, size_t index);
+int		 hdr_add_at_index(struct hdr *, size_t index, uint64_t count);
+
 #endif
