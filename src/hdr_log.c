@@ -30,9 +30,11 @@
  *		LEB128 number; a run of N > 1 zero counts is written as -N
  *
  * The compressed form is int32 cookie (0x1c849304 | 0x10), int32 length,
- * then that many bytes of zlib stream holding the V2 encoding.
+ * then that many bytes of zlib stream holding the V2 encoding.  Readers
+ * ignore the 0xf0 bits of a cookie.
  */
-#define HDR_LOG_COOKIE_BASE(c)	((uint32_t)(c) & ~(uint32_t)0xf0)
+#define HDR_LOG_COOKIE_IS(c, want) \
+	(((uint32_t)(c) & ~0xf0U) == ((uint32_t)(want) & ~0xf0U))
 #define HDR_LOG_V2_HEADER	40
 #define HDR_LOG_VARINT_MAX	9	/* 8 x 7 bits, then 8 bits */
 
@@ -44,33 +46,35 @@ struct hdr_log_writer {
 	FILE		*f;
 };
 
+/* n big-endian bytes. */
 static void
-hdr_log_put32(unsigned char *p, uint32_t v)
+hdr_log_put(unsigned char *p, uint64_t v, int n)
 {
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static void
-hdr_log_put64(unsigned char *p, uint64_t v)
-{
-	hdr_log_put32(p, v >> 32);
-	hdr_log_put32(p + 4, (uint32_t)v);
-}
-
-static uint32_t
-hdr_log_get32(const unsigned char *p)
-{
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
+	while (n-- > 0) {
+		p[n] = v;
+		v >>= 8;
+	}
 }
 
 static uint64_t
-hdr_log_get64(const unsigned char *p)
+hdr_log_get(const unsigned char *p, int n)
 {
-	return ((uint64_t)hdr_log_get32(p) << 32 | hdr_log_get32(p + 4));
+	uint64_t	v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return (v);
+}
+
+static size_t
+hdr_log_counts_len(const struct hdr *h)
+{
+	int64_t	sub_bucket_count;
+	size_t	counts_len;
+	int	unit, bucket_count;
+
+	hdr_layout(h, &unit, &sub_bucket_count, &bucket_count, &counts_len);
+	return (counts_len);
 }
 
 /*
@@ -135,13 +139,10 @@ hdr_log_encode_v2(const struct hdr *h, unsigned char **out, size_t *outlen,
 	unsigned char	*buf, *p;
 	uint64_t	 c, ratio_bits;
 	double		 ratio = 1.0;
-	size_t		 counts_len, limit, i, run, len;
-	int64_t		 sub_bucket_count;
-	int		 unit, bucket_count;
+	size_t		 limit, i, run, len;
 
-	hdr_layout(h, &unit, &sub_bucket_count, &bucket_count, &counts_len);
 	/* Up to the last non-zero count; an empty histogram writes one 0. */
-	for (limit = counts_len; limit > 1; limit--) {
+	for (limit = hdr_log_counts_len(h); limit > 1; limit--) {
 		if (hdr_count_at_index(h, limit - 1) != 0)
 			break;
 	}
@@ -176,13 +177,13 @@ hdr_log_encode_v2(const struct hdr *h, unsigned char **out, size_t *outlen,
 	len = p - buf;
 
 	memcpy(&ratio_bits, &ratio, sizeof ratio_bits);
-	hdr_log_put32(buf, HDR_LOG_V2_COOKIE);
-	hdr_log_put32(buf + 4, (uint32_t)(len - HDR_LOG_V2_HEADER));
-	hdr_log_put32(buf + 8, 0);
-	hdr_log_put32(buf + 12, (uint32_t)hdr_sigfigs(h));
-	hdr_log_put64(buf + 16, (uint64_t)hdr_lowest(h));
-	hdr_log_put64(buf + 24, (uint64_t)hdr_highest(h));
-	hdr_log_put64(buf + 32, ratio_bits);
+	hdr_log_put(buf, HDR_LOG_V2_COOKIE, 4);
+	hdr_log_put(buf + 4, (uint32_t)(len - HDR_LOG_V2_HEADER), 4);
+	hdr_log_put(buf + 8, 0, 4);
+	hdr_log_put(buf + 12, (uint32_t)hdr_sigfigs(h), 4);
+	hdr_log_put(buf + 16, (uint64_t)hdr_lowest(h), 8);
+	hdr_log_put(buf + 24, (uint64_t)hdr_highest(h), 8);
+	hdr_log_put(buf + 32, ratio_bits, 8);
 	*out = buf;
 	*outlen = len;
 	return (0);
@@ -210,8 +211,8 @@ hdr_log_encode_compressed(const struct hdr *h, unsigned char **out,
 		free(buf);
 		return (-1);
 	}
-	hdr_log_put32(buf, HDR_LOG_COMPRESSED_COOKIE);
-	hdr_log_put32(buf + 4, (uint32_t)zlen);
+	hdr_log_put(buf, HDR_LOG_COMPRESSED_COOKIE, 4);
+	hdr_log_put(buf + 4, (uint32_t)zlen, 4);
 	*out = buf;
 	*outlen = 8 + zlen;
 	return (0);
@@ -238,15 +239,14 @@ hdr_log_decode_header(const unsigned char *p, size_t *payload, char **cause)
 {
 	struct hdr	*h;
 	int32_t		 len, offset, sigfigs;
-	int64_t		 lowest, highest, sub_bucket_count;
+	int64_t		 lowest, highest;
 	size_t		 counts_len;
-	int		 unit, bucket_count;
 
-	len = (int32_t)hdr_log_get32(p + 4);
-	offset = (int32_t)hdr_log_get32(p + 8);
-	sigfigs = (int32_t)hdr_log_get32(p + 12);
-	lowest = (int64_t)hdr_log_get64(p + 16);
-	highest = (int64_t)hdr_log_get64(p + 24);
+	len = (int32_t)(uint32_t)hdr_log_get(p + 4, 4);
+	offset = (int32_t)(uint32_t)hdr_log_get(p + 8, 4);
+	sigfigs = (int32_t)(uint32_t)hdr_log_get(p + 12, 4);
+	lowest = (int64_t)hdr_log_get(p + 16, 8);
+	highest = (int64_t)hdr_log_get(p + 24, 8);
 
 	if (len < 0) {
 		xasprintf(cause, "histogram: negative payload length %d", len);
@@ -265,7 +265,7 @@ hdr_log_decode_header(const unsigned char *p, size_t *payload, char **cause)
 		return (NULL);
 	}
 	/* No count takes more than 9 bytes: bounds what we allocate. */
-	hdr_layout(h, &unit, &sub_bucket_count, &bucket_count, &counts_len);
+	counts_len = hdr_log_counts_len(h);
 	if ((uint64_t)len > (uint64_t)counts_len * HDR_LOG_VARINT_MAX) {
 		xasprintf(cause, "histogram: payload length %d is more than "
 		    "%zu counts can take", len, counts_len);
@@ -281,12 +281,11 @@ hdr_log_decode_counts(struct hdr *h, const unsigned char *p, size_t len,
     char **cause)
 {
 	const unsigned char	*end = p + len;
-	int64_t			 v, sub_bucket_count;
+	int64_t			 v;
 	uint64_t		 total, run;
 	size_t			 counts_len, idx;
-	int			 unit, bucket_count;
 
-	hdr_layout(h, &unit, &sub_bucket_count, &bucket_count, &counts_len);
+	counts_len = hdr_log_counts_len(h);
 	idx = 0;
 	total = 0;
 	while (p != end) {
@@ -347,47 +346,35 @@ fail:
 	return (NULL);
 }
 
-/* Inflate exactly n bytes into out. */
+/*
+ * Inflate exactly n bytes into out; if last, the stream must end there (so
+ * its checksum is checked too).
+ */
 static int
-hdr_log_inflate(z_stream *z, unsigned char *out, size_t n, char **cause)
+hdr_log_inflate(z_stream *z, unsigned char *out, size_t n, int last,
+    char **cause)
 {
-	int	ret;
+	unsigned char	extra;
+	int		ret = Z_OK;
 
 	z->next_out = out;
 	z->avail_out = (uInt)n;
-	while (z->avail_out != 0) {
+	while (z->avail_out != 0 && ret == Z_OK)
 		ret = inflate(z, Z_NO_FLUSH);
-		if (ret == Z_OK || (ret == Z_STREAM_END && z->avail_out == 0))
-			continue;
-		if (ret == Z_STREAM_END || ret == Z_BUF_ERROR)
-			xasprintf(cause, "histogram: compressed data truncated");
-		else {
-			xasprintf(cause, "histogram: bad compressed data (%s)",
-			    z->msg != NULL ? z->msg : "zlib error");
-		}
-		return (-1);
-	}
-	return (0);
-}
-
-/* Nothing more: the stream ends here and its checksum is right. */
-static int
-hdr_log_inflate_end(z_stream *z, char **cause)
-{
-	unsigned char	extra;
-	int		ret;
-
-	do {
+	if (z->avail_out == 0 && !last)
+		return (0);
+	if (z->avail_out == 0) {
 		z->next_out = &extra;
 		z->avail_out = 1;
-		ret = inflate(z, Z_NO_FLUSH);
-	} while (ret == Z_OK && z->avail_out == 1);
-	if (ret == Z_STREAM_END && z->avail_out == 1)
-		return (0);
+		while (ret == Z_OK && z->avail_out == 1)
+			ret = inflate(z, Z_NO_FLUSH);
+		if (ret == Z_STREAM_END && z->avail_out == 1)
+			return (0);
+	}
 	if (z->avail_out == 0)
 		xasprintf(cause, "histogram: compressed data is longer than "
 		    "its V2 encoding");
-	else if (ret == Z_BUF_ERROR)
+	else if (ret == Z_STREAM_END || ret == Z_BUF_ERROR)
 		xasprintf(cause, "histogram: compressed data truncated");
 	else {
 		xasprintf(cause, "histogram: bad compressed data (%s)",
@@ -410,7 +397,7 @@ hdr_log_decode_compressed(const unsigned char *p, size_t len, char **cause)
 		    "of 8 bytes)", len);
 		return (NULL);
 	}
-	zlen = (int32_t)hdr_log_get32(p + 4);
+	zlen = (int32_t)(uint32_t)hdr_log_get(p + 4, 4);
 	if (zlen < 0 || (size_t)zlen > len - 8) {
 		xasprintf(cause, "histogram: compressed length %d but %zu "
 		    "bytes follow", zlen, len - 8);
@@ -424,20 +411,17 @@ hdr_log_decode_compressed(const unsigned char *p, size_t len, char **cause)
 	z.next_in = (unsigned char *)(uintptr_t)(p + 8);
 	z.avail_in = (uInt)zlen;
 
-	if (hdr_log_inflate(&z, header, sizeof header, cause) != 0)
+	if (hdr_log_inflate(&z, header, sizeof header, 0, cause) != 0)
 		goto fail;
-	if (HDR_LOG_COOKIE_BASE(hdr_log_get32(header)) !=
-	    HDR_LOG_COOKIE_BASE(HDR_LOG_V2_COOKIE)) {
+	if (!HDR_LOG_COOKIE_IS(hdr_log_get(header, 4), HDR_LOG_V2_COOKIE)) {
 		xasprintf(cause, "histogram: compressed data is not a V2 "
-		    "encoding (cookie 0x%08x)", hdr_log_get32(header));
+		    "encoding (cookie 0x%08x)", (uint32_t)hdr_log_get(header, 4));
 		goto fail;
 	}
 	if ((h = hdr_log_decode_header(header, &n, cause)) == NULL)
 		goto fail;
 	payload = xmalloc(n);
-	if (n != 0 && hdr_log_inflate(&z, payload, n, cause) != 0)
-		goto fail;
-	if (hdr_log_inflate_end(&z, cause) != 0)
+	if (hdr_log_inflate(&z, payload, n, 1, cause) != 0)
 		goto fail;
 	if (hdr_log_decode_counts(h, payload, n, cause) != 0)
 		goto fail;
@@ -462,12 +446,10 @@ hdr_log_decode_bytes(const unsigned char *p, size_t len, char **cause)
 		    "cookie", len);
 		return (NULL);
 	}
-	cookie = hdr_log_get32(p);
-	if (HDR_LOG_COOKIE_BASE(cookie) ==
-	    HDR_LOG_COOKIE_BASE(HDR_LOG_COMPRESSED_COOKIE))
+	cookie = (uint32_t)hdr_log_get(p, 4);
+	if (HDR_LOG_COOKIE_IS(cookie, HDR_LOG_COMPRESSED_COOKIE))
 		return (hdr_log_decode_compressed(p, len, cause));
-	if (HDR_LOG_COOKIE_BASE(cookie) ==
-	    HDR_LOG_COOKIE_BASE(HDR_LOG_V2_COOKIE))
+	if (HDR_LOG_COOKIE_IS(cookie, HDR_LOG_V2_COOKIE))
 		return (hdr_log_decode_v2(p, len, cause));
 	xasprintf(cause, "histogram: cookie 0x%08x is not that of a V2 "
 	    "histogram", cookie);
@@ -503,21 +485,16 @@ hdr_log_base64_encode(const unsigned char *p, size_t len)
 	size_t		 i;
 
 	out = o = xmalloc((len + 2) / 3 * 4 + 1);
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*o++ = hdr_log_b64[v >> 18];
-		*o++ = hdr_log_b64[(v >> 12) & 63];
-		*o++ = hdr_log_b64[(v >> 6) & 63];
-		*o++ = hdr_log_b64[v & 63];
-	}
-	if (i < len) {
+	for (i = 0; i < len; i += 3) {
 		v = (uint32_t)p[i] << 16;
 		if (i + 1 < len)
 			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
 		*o++ = hdr_log_b64[v >> 18];
 		*o++ = hdr_log_b64[(v >> 12) & 63];
 		*o++ = i + 1 < len ? hdr_log_b64[(v >> 6) & 63] : '=';
-		*o++ = '=';
+		*o++ = i + 2 < len ? hdr_log_b64[v & 63] : '=';
 	}
 	*o = '\0';
 	return (out);
@@ -610,11 +587,8 @@ hdr_log_written(FILE *f, char **cause)
 struct hdr_log_writer *
 hdr_log_writer_open(FILE *f, double start_epoch, char **cause)
 {
-	static const char	*days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-				    "Fri", "Sat" };
-	static const char	*months[] = { "Jan", "Feb", "Mar", "Apr",
-				    "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-				    "Nov", "Dec" };
+	static const char	 days[] = "SunMonTueWedThuFriSat";
+	static const char	 months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct hdr_log_writer	*w;
 	struct tm		 tm;
 	time_t			 t;
@@ -631,9 +605,9 @@ hdr_log_writer_open(FILE *f, double start_epoch, char **cause)
 	}
 	/* Java's Date.toString() in UTC, whatever the locale. */
 	fprintf(f, "#[Histogram log format version " HDR_LOG_VERSION "]\n");
-	fprintf(f, "#[StartTime: %s (seconds since epoch), %s %s %02d "
-	    "%02d:%02d:%02d UTC %d]\n", secs, days[tm.tm_wday],
-	    months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	fprintf(f, "#[StartTime: %s (seconds since epoch), %.3s %.3s %02d "
+	    "%02d:%02d:%02d UTC %d]\n", secs, days + 3 * tm.tm_wday,
+	    months + 3 * tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	    tm.tm_year + 1900);
 	fprintf(f, "#[BaseTime: %s (seconds since epoch)]\n", secs);
 	fprintf(f, "%s\n", HDR_LOG_LEGEND);
@@ -671,7 +645,7 @@ hdr_log_write(struct hdr_log_writer *w, const char *tag, double start,
 	 */
 	max = hdr_max(h);
 	q = max / 1000 + (max % 1000 >= 500);
-	fprintf(w->f, "%s%s%s,%s,%s,%" PRId64 ".%03" PRId64 ",%s\n",
+	fprintf(w->f, "%s%s%s%s,%s,%" PRId64 ".%03" PRId64 ",%s\n",
 	    tag != NULL ? "Tag=" : "", tag != NULL ? tag : "",
 	    tag != NULL ? "," : "", s, l, q / 1000, q % 1000, b64);
 	free(b64);
@@ -696,28 +670,16 @@ hdr_log_writer_close(struct hdr_log_writer *w, char **cause)
 
 /* ---- Reader ------------------------------------------------------------ */
 
-/* A whole field that is a finite number. */
+/* A finite number then one of the characters in after ("": the end). */
 static int
-hdr_log_number(const char *s, double *v)
+hdr_log_number(const char *s, const char *after, double *v)
 {
 	char	*end;
 
-	if (*s == '\0' || *s == ' ' || *s == '\t')
+	if (*s == ' ' || *s == '\t')
 		return (-1);
 	*v = strtod(s, &end);
-	if (*end != '\0' || !isfinite(*v))
-		return (-1);
-	return (0);
-}
-
-/* A header comment's time: "#[StartTime: 1796300000.000 (...". */
-static int
-hdr_log_header_time(const char *s, double *v)
-{
-	char	*end;
-
-	*v = strtod(s, &end);
-	if (end == s || (*end != ' ' && *end != ']') || !isfinite(*v))
+	if (end == s || strchr(after, *end) == NULL || !isfinite(*v))
 		return (-1);
 	return (0);
 }
@@ -728,8 +690,8 @@ hdr_log_parse_line(char *line, struct hdr_log_interval *iv, char **why)
 {
 	static const char	*names[] = { "start", "length", "max" };
 	double			 v[3];
-	char			*field[4], *s, *comma;
-	int			 i;
+	char			*field[5], *s, *comma;
+	int			 i, n;
 
 	memset(iv, 0, sizeof *iv);
 	s = line;
@@ -747,25 +709,15 @@ hdr_log_parse_line(char *line, struct hdr_log_interval *iv, char **why)
 		iv->tag = xstrdup(s + 4);
 		s = comma + 1;
 	}
-	for (i = 0; i < 4; i++) {
-		field[i] = s;
-		comma = strchr(s, ',');
-		if (i < 3 && comma == NULL) {
-			xasprintf(why, "%d fields, expected start, length, "
-			    "max and histogram", i + 1);
-			goto fail;
-		}
-		if (i == 3 && comma != NULL) {
-			xasprintf(why, "more than 4 fields");
-			goto fail;
-		}
-		if (comma != NULL) {
-			*comma = '\0';
-			s = comma + 1;
-		}
+	for (n = 0; s != NULL && n < 5; n++)
+		field[n] = strsep(&s, ",");
+	if (n != 4) {
+		xasprintf(why, "%d%s fields, expected start, length, max and "
+		    "histogram", n, s != NULL ? " or more" : "");
+		goto fail;
 	}
 	for (i = 0; i < 3; i++) {
-		if (hdr_log_number(field[i], &v[i]) != 0) {
+		if (hdr_log_number(field[i], "", &v[i]) != 0) {
 			xasprintf(why, "%s '%.32s' is not a number", names[i],
 			    field[i]);
 			goto fail;
@@ -785,20 +737,22 @@ fail:
 }
 
 int
-hdr_log_read(FILE *f, struct hdr_log *log, char **cause)
+hdr_log_read_each(FILE *f, struct hdr_log *log, hdr_log_fn fn, void *arg,
+    char **cause)
 {
 	struct hdr_log_interval	 iv;
 	char			*line = NULL, *why;
-	size_t			 cap = 0, len, lineno = 0, alloc = 0;
+	size_t			 cap = 0, len, lineno = 0;
 	ssize_t			 n;
+	int			 stop, ret = -1;
 
-	memset(log, 0, sizeof *log);
+	log->start_time = log->base_time = 0;
 	while ((n = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		len = (size_t)n;
 		if (memchr(line, '\0', len) != NULL) {
 			xasprintf(cause, "line %zu: has a NUL byte", lineno);
-			goto fail;
+			goto out;
 		}
 		while (len > 0 && (line[len - 1] == '\n' ||
 		    line[len - 1] == '\r'))
@@ -809,17 +763,17 @@ hdr_log_read(FILE *f, struct hdr_log *log, char **cause)
 		if (line[0] == '#') {
 			why = NULL;
 			if (strncmp(line, "#[StartTime: ", 13) == 0 &&
-			    hdr_log_header_time(line + 13,
+			    hdr_log_number(line + 13, " ]",
 			    &log->start_time) != 0)
 				why = "StartTime";
 			if (strncmp(line, "#[BaseTime: ", 12) == 0 &&
-			    hdr_log_header_time(line + 12,
+			    hdr_log_number(line + 12, " ]",
 			    &log->base_time) != 0)
 				why = "BaseTime";
 			if (why != NULL) {
 				xasprintf(cause, "line %zu: %s is not a number",
 				    lineno, why);
-				goto fail;
+				goto out;
 			}
 			continue;
 		}
@@ -830,26 +784,70 @@ hdr_log_read(FILE *f, struct hdr_log *log, char **cause)
 		if (hdr_log_parse_line(line, &iv, &why) != 0) {
 			xasprintf(cause, "line %zu: %s", lineno, why);
 			free(why);
-			goto fail;
+			goto out;
 		}
-		if (log->n == alloc) {
-			alloc = alloc == 0 ? 16 : alloc * 2;
-			log->intervals = xreallocarray(log->intervals, alloc,
-			    sizeof *log->intervals);
-		}
-		log->intervals[log->n++] = iv;
+		stop = fn(&iv, arg, cause);
+		free(iv.tag);
+		hdr_free(iv.h);
+		if (stop != 0)
+			goto out;
 	}
 	if (ferror(f)) {
 		xasprintf(cause, "read failed: %s", strerror(errno));
-		goto fail;
+		goto out;
 	}
+	ret = 0;
+out:
 	free(line);
-	return (0);
+	return (ret);
+}
 
-fail:
-	free(line);
-	hdr_log_clear(log);
-	return (-1);
+/*
+ * Keep every interval, up to a budget: hdr_new writes every count at once,
+ * so a few hundred hostile lines of wide histograms would take gigabytes.
+ */
+#define HDR_LOG_KEEP_MAX	((size_t)1 << 27)	/* counts: 1 GiB */
+
+struct hdr_log_keep {
+	struct hdr_log	*log;
+	size_t		 counts;	/* kept so far */
+};
+
+static int
+hdr_log_append(struct hdr_log_interval *iv, void *arg, char **cause)
+{
+	struct hdr_log_keep	*keep = arg;
+	struct hdr_log		*log = keep->log;
+
+	keep->counts += hdr_log_counts_len(iv->h);
+	if (keep->counts > HDR_LOG_KEEP_MAX) {
+		xasprintf(cause, "interval %zu: the log's histograms would "
+		    "take more than 1 GiB", log->n + 1);
+		return (-1);
+	}
+
+	/* Room for a power of two: grow when n reaches one. */
+	if ((log->n & (log->n - 1)) == 0) {
+		log->intervals = xreallocarray(log->intervals,
+		    log->n == 0 ? 1 : log->n * 2, sizeof *log->intervals);
+	}
+	log->intervals[log->n++] = *iv;
+	iv->tag = NULL;
+	iv->h = NULL;
+	return (0);
+}
+
+int
+hdr_log_read(FILE *f, struct hdr_log *log, char **cause)
+{
+	struct hdr_log_keep	keep = { log, 0 };
+
+	memset(log, 0, sizeof *log);
+	if (hdr_log_read_each(f, log, hdr_log_append, &keep, cause) != 0) {
+		hdr_log_clear(log);
+		return (-1);
+	}
+	return (0);
 }
 
 void

@@ -51,7 +51,7 @@ int		 hdr_log_write(struct hdr_log_writer *, const char *tag,
 		     double start, double length, const struct hdr *,
 		     char **cause);
 int		 hdr_log_writer_close(struct hdr_log_writer *, char **cause);
-/* A tag may go in a log: 1..255 printable characters, no comma. */
+/* A tag may go in a log: not empty, no comma, space or control character. */
 int		 hdr_log_tag_valid(const char *);
 
 struct hdr_log_interval {
@@ -69,8 +69,21 @@ struct hdr_log {
 	size_t		 n;
 };
 
-/* Read a whole log; on error log is left empty and cause says "line N: ". */
+/*
+ * Read a whole log, every interval kept (a long log is big: 270 KB a
+ * histogram of 1 ns..1 h); on error log is left empty.  Causes about a
+ * line start "line N: ".
+ */
 int		 hdr_log_read(FILE *, struct hdr_log *, char **cause);
+/*
+ * Or one interval at a time: fn may keep iv->tag and iv->h (setting them
+ * NULL), the rest is freed after it; fn returning non-zero stops the read
+ * with its cause.  Only the times of log are set.
+ */
+typedef int	(*hdr_log_fn)(struct hdr_log_interval *iv, void *arg,
+		     char **cause);
+int		 hdr_log_read_each(FILE *, struct hdr_log *, hdr_log_fn,
+		     void *arg, char **cause);
 void		 hdr_log_clear(struct hdr_log *);
 /*
  * All intervals of one tag (NULL: the untagged ones) added into a new
