@@ -40,6 +40,10 @@ struct mb_activity {
 	/* Interval snapshots: the motors hand out their histograms at each
 	 * tick; merged here into the last interval and the running total. */
 	uint64_t		 epoch;		/* the SNAP asked for last */
+	uint64_t		 posted_ns;	/* when it was asked for */
+	uint64_t		 iv_start_ns;	/* the last whole interval */
+	uint64_t		 iv_end_ns;
+	struct hdr		*iv_wait;
 	int			 snap_pending;	/* not every motor served it */
 	struct hdr		*iv_service;	/* the last whole interval */
 	struct hdr		*iv_response;
@@ -91,6 +95,7 @@ mb_activity_new(const struct mb_params *params,
 		a->totals.response = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->totals.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
+		a->iv_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->cum_response = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->cum_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 	}
@@ -163,6 +168,17 @@ activity_merge(struct mb_activity *a)
 			hdr_add(a->totals.wait, s->iv_wait);
 		}
 	}
+	/* The last, partial interval is what the motors still held. */
+	hdr_reset(a->iv_service);
+	hdr_add(a->iv_service, a->totals.service);
+	if (a->totals.response != NULL) {
+		hdr_reset(a->iv_response);
+		hdr_reset(a->iv_wait);
+		hdr_add(a->iv_response, a->totals.response);
+		hdr_add(a->iv_wait, a->totals.wait);
+	}
+	a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
+	a->iv_end_ns = mb_clock_ns();
 	hdr_add(a->totals.service, a->cum_service);
 	if (a->totals.response != NULL) {
 		hdr_add(a->totals.response, a->cum_response);
@@ -172,25 +188,28 @@ activity_merge(struct mb_activity *a)
 
 /* Collect the interval every motor handed out (when they all have), then
  * ask for the next one. Called on the controller, once per tick. */
-void
+int
 mb_activity_tick(struct mb_activity *a)
 {
 	struct mb_motor_stats	*s;
 	uint32_t		 i;
+	int			 done = 0;
 
 	if (a->state != MB_STATE_RUNNING && a->state != MB_STATE_STOPPING)
-		return;
+		return (0);
 	if (a->snap_pending) {
 		for (i = 0; i < a->nmotors; i++) {
 			s = mb_motor_stats_mut(a->motors[i]);
 			if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])) &&
 			    atomic_load_explicit(&s->snap_epoch,
 			    memory_order_acquire) != a->epoch)
-				return;		/* a motor answers late */
+				return (0);	/* a motor answers late */
 		}
 		hdr_reset(a->iv_service);
-		if (a->iv_response != NULL)
+		if (a->iv_response != NULL) {
 			hdr_reset(a->iv_response);
+			hdr_reset(a->iv_wait);
+		}
 		for (i = 0; i < a->nmotors; i++) {
 			s = mb_motor_stats_mut(a->motors[i]);
 			if (atomic_load_explicit(&s->snap_epoch,
@@ -200,22 +219,49 @@ mb_activity_tick(struct mb_activity *a)
 			hdr_reset(s->iv_service);
 			if (s->iv_response != NULL) {
 				hdr_add(a->iv_response, s->iv_response);
-				hdr_add(a->cum_wait, s->iv_wait);
+				hdr_add(a->iv_wait, s->iv_wait);
 				hdr_reset(s->iv_response);
 				hdr_reset(s->iv_wait);
 			}
 		}
 		hdr_add(a->cum_service, a->iv_service);
-		if (a->iv_response != NULL)
+		if (a->iv_response != NULL) {
 			hdr_add(a->cum_response, a->iv_response);
+			hdr_add(a->cum_wait, a->iv_wait);
+		}
 		a->snap_pending = 0;
+		a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
+		a->iv_end_ns = a->posted_ns;
+		done = 1;
 	}
 	a->epoch++;
+	a->posted_ns = mb_clock_ns();
 	for (i = 0; i < a->nmotors; i++) {
 		if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])))
 			mb_motor_snap(a->motors[i], a->epoch);
 	}
 	a->snap_pending = 1;
+	return (done);
+}
+
+void
+mb_activity_interval_times(const struct mb_activity *a, uint64_t *start,
+    uint64_t *end)
+{
+	*start = a->iv_start_ns;
+	*end = a->iv_end_ns;
+}
+
+const struct hdr *
+mb_activity_interval_timer(const struct mb_activity *a, const char *timer)
+{
+	if (strcmp(timer, "servicetime") == 0)
+		return (a->iv_service);
+	if (strcmp(timer, "responsetime") == 0)
+		return (a->iv_response);
+	if (strcmp(timer, "waittime") == 0)
+		return (a->iv_wait);
+	return (NULL);
 }
 
 const struct hdr *
@@ -551,6 +597,7 @@ mb_activity_free(struct mb_activity *a)
 	hdr_free(a->totals.wait);
 	hdr_free(a->iv_service);
 	hdr_free(a->iv_response);
+	hdr_free(a->iv_wait);
 	hdr_free(a->cum_service);
 	hdr_free(a->cum_response);
 	hdr_free(a->cum_wait);

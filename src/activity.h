@@ -67,7 +67,13 @@ const struct mb_activity_totals *mb_activity_totals(
 /* Interval snapshots, once per tick of the controller: the last whole
  * interval's latencies (response time with a rate, else service time),
  * and all intervals merged so far. */
-void		 mb_activity_tick(struct mb_activity *);
+int		 mb_activity_tick(struct mb_activity *);	/* 1: new interval */
+/* The last whole interval (at the end: the last, partial one) of a timer
+ * ("servicetime", "responsetime", "waittime"; NULL if it has none). */
+void		 mb_activity_interval_times(const struct mb_activity *,
+		     uint64_t *start_ns, uint64_t *end_ns);
+const struct hdr *mb_activity_interval_timer(const struct mb_activity *,
+		     const char *timer);
 const struct hdr *mb_activity_interval(const struct mb_activity *);
 const struct hdr *mb_activity_so_far(const struct mb_activity *);
 /* Ops retired so far, read while it runs (for progress). */

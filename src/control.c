@@ -13,6 +13,7 @@
 #include "activity.h"
 #include "clock.h"
 #include "hdr.h"
+#include "report.h"
 #include "control.h"
 #include "units.h"
 #include "xmalloc.h"
@@ -68,8 +69,10 @@ control_progress_cb(evutil_socket_t fd, short what, void *arg)
 	size_t			 i;
 
 	/* Every tick collects each activity's interval, printed or not. */
-	for (i = 0; i < c->nlive; i++)
-		mb_activity_tick(c->live[i]->a);
+	for (i = 0; i < c->nlive; i++) {
+		if (mb_activity_tick(c->live[i]->a) && c->opts.report != NULL)
+			mb_report_interval(c->opts.report, c->live[i]->a);
+	}
 	a = c->running;
 	if (a == NULL || mb_activity_state(a) == MB_STATE_STARTING ||
 	    c->opts.progress_ns == 0 || c->opts.quiet)
@@ -219,6 +222,8 @@ control_activity_done(struct mb_activity *a, void *arg)
 	}
 	if (c->nlive == 0)
 		event_del(c->progress_ev);
+	if (c->opts.report != NULL)
+		mb_report_activity(c->opts.report, a);
 	if (l->done != NULL)
 		l->done(a, l->arg);
 	free(l);

@@ -11,11 +11,13 @@
 struct event_base;
 struct mb_activity;
 struct mb_control;
+struct mb_report;
 
 struct mb_control_opts {
 	uint64_t	progress_ns;	/* 0: no progress line */
 	uint64_t	drain_ns;	/* after a stop, before cancelling */
 	int		quiet;
+	struct mb_report *report;	/* --report-dir, or NULL */
 };
 
 /* Exit statuses of a run (DESIGN.md, CLI). */

@@ -16,6 +16,8 @@ static const char *const help_global_options[] = {
 	"--progress=INTERVAL|off", "a progress line every INTERVAL "
 	    "(default 1s) on stderr",
 	"-q, --quiet", "no progress line and no summary",
+	"--report-dir DIR", "write DIR/summary.json, metrics.csv (a row per "
+	    "interval and timer) and histograms.hlog (HdrHistogram log)",
 	"--list-drivers", "the drivers and what they drive",
 	"--list-scenarios FILE", "a workload's scenarios and what they do",
 	"--help [TOPIC]", "this text, a driver's params (--help diag), the "

@@ -12,6 +12,7 @@
 #include "control.h"
 #include "help.h"
 #include "params.h"
+#include "report.h"
 #include "scenario.h"
 #include "summary.h"
 #include "xmalloc.h"
@@ -23,11 +24,12 @@ struct main_opts {
 	int			 version;
 	int			 list_drivers;
 	const char		*list_scenarios;	/* a file */
+	const char		*report_dir;
 };
 
 static const char *const main_option_names[] = {
 	"--progress", "--quiet", "--list-drivers", "--list-scenarios",
-	"--help", "--version", NULL
+	"--report-dir", "--help", "--version", NULL
 };
 
 static int
@@ -103,7 +105,16 @@ main_options(struct main_opts *o, int *argc, char **argv, char **cause)
 			o->version = 1;
 		else if (strcmp(a, "--list-drivers") == 0)
 			o->list_drivers = 1;
-		else if (strncmp(a, "--list-scenarios=", 17) == 0)
+		else if (strncmp(a, "--report-dir=", 13) == 0)
+			o->report_dir = a + 13;
+		else if (strcmp(a, "--report-dir") == 0) {
+			if (i + 1 == *argc) {
+				*cause = xstrdup("--report-dir: expected a "
+				    "directory");
+				return (-1);
+			}
+			o->report_dir = argv[++i];
+		} else if (strncmp(a, "--list-scenarios=", 17) == 0)
 			o->list_scenarios = a + 17;
 		else if (strcmp(a, "--list-scenarios") == 0) {
 			if (i + 1 == *argc) {
@@ -225,7 +236,8 @@ int
 main(int argc, char **argv)
 {
 	struct main_opts	 o;
-	char			*cause = NULL;
+	char			*cause = NULL, **full_argv = argv;
+	int			 full_argc = argc, rc;
 
 	memset(&o, 0, sizeof o);
 	o.control.progress_ns = 1000000000u;
@@ -261,11 +273,23 @@ main(int argc, char **argv)
 		mb_help_usage(stderr);
 		return (MB_EXIT_USAGE);
 	}
-	if (strcmp(argv[0], "run") == 0)
-		return (main_run(&o, argc - 1, argv + 1));
-	if (strlen(argv[0]) > 4 &&
-	    strcmp(argv[0] + strlen(argv[0]) - 4, ".lua") == 0)
-		return (main_scenario(&o, argc, argv));
+	if (strcmp(argv[0], "run") == 0 || (strlen(argv[0]) > 4 &&
+	    strcmp(argv[0] + strlen(argv[0]) - 4, ".lua") == 0)) {
+		if (o.report_dir != NULL && (o.control.report = mb_report_open(
+		    o.report_dir, full_argc, full_argv, &cause)) == NULL)
+			return (main_usage_error(cause));
+		rc = strcmp(argv[0], "run") == 0 ?
+		    main_run(&o, argc - 1, argv + 1) :
+		    main_scenario(&o, argc, argv);
+		if (o.control.report != NULL &&
+		    mb_report_close(o.control.report, rc, &cause) != 0) {
+			fprintf(stderr, "moonbench: %s\n", cause);
+			free(cause);
+			if (rc == MB_EXIT_OK)
+				rc = MB_EXIT_FAILED;
+		}
+		return (rc);
+	}
 	if (strchr(argv[0], '=') != NULL)
 		cause = xfmt("expected a command before '%s'; did you mean "
 		    "'moonbench run %s'?", argv[0], argv[0]);
