@@ -46,12 +46,37 @@ mb_ffi_fn_cycle(void)
 	return ((int64_t)bindings_fn_cycle);
 }
 
+/* Text room a binding's steps need, where their size is known up front. */
+static size_t
+values_room_needed(const struct binding *bd)
+{
+	size_t	need = VALUES_TEXT_MIN, k, n;
+
+	for (k = 0; k < bd->nsteps; k++) {
+		switch (bd->steps[k].kind) {
+		case STEP_WORDS:
+			n = MB_TEXT_WORDS_MAX;
+			break;
+		case STEP_ALNUM:
+		case STEP_PRINTABLE:
+			n = (size_t)bd->steps[k].i2;
+			break;
+		default:
+			n = 0;
+			break;
+		}
+		if (n > need)
+			need = n;
+	}
+	return (need);
+}
+
 struct mb_binding_values *
 mb_binding_values_new(const struct mb_bindings *b, lua_State *L,
     const int *fn_refs)
 {
 	struct mb_binding_values	*vals;
-	size_t				 i, k;
+	size_t				 i, k, need;
 
 	vals = xcalloc(1, sizeof *vals);
 	vals->b = b;
@@ -59,9 +84,10 @@ mb_binding_values_new(const struct mb_bindings *b, lua_State *L,
 	/* Text room now, not at a motor's first op: most values fit, and a
 	 * motor that starts late allocates nothing later either. */
 	for (i = 0; i < b->n; i++) {
+		need = values_room_needed(&b->v[i]);
 		for (k = 0; k < 2; k++) {
-			vals->v[i].cap[k] = VALUES_TEXT_MIN;
-			vals->v[i].buf[k] = xmalloc(VALUES_TEXT_MIN);
+			vals->v[i].cap[k] = need;
+			vals->v[i].buf[k] = xmalloc(need);
 		}
 	}
 	vals->L = L;
