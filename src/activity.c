@@ -36,6 +36,8 @@ struct mb_activity {
 	uint64_t		 t0_ns;		/* start barrier passed */
 	mb_activity_cb		 done_cb;
 	void			*done_arg;
+	mb_activity_cb		 interval_cb;	/* an interval was collected */
+	void			*interval_arg;
 	struct mb_activity_totals totals;
 	/* Interval snapshots: the motors hand out their histograms at each
 	 * tick; merged here into the last interval and the running total. */
@@ -188,60 +190,80 @@ activity_merge(struct mb_activity *a)
 
 /* Collect the interval every motor handed out (when they all have), then
  * ask for the next one. Called on the controller, once per tick. */
-int
-mb_activity_tick(struct mb_activity *a)
+/* Merge the interval once every motor still running has handed it out;
+ * then tell the controller (progress, reports). */
+static void
+activity_collect(struct mb_activity *a)
 {
 	struct mb_motor_stats	*s;
 	uint32_t		 i;
-	int			 done = 0;
+
+	if (!a->snap_pending)
+		return;
+	for (i = 0; i < a->nmotors; i++) {
+		s = mb_motor_stats_mut(a->motors[i]);
+		if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])) &&
+		    atomic_load_explicit(&s->snap_epoch,
+		    memory_order_acquire) != a->epoch)
+			return;		/* a motor answers late */
+	}
+	hdr_reset(a->iv_service);
+	if (a->iv_response != NULL) {
+		hdr_reset(a->iv_response);
+		hdr_reset(a->iv_wait);
+	}
+	for (i = 0; i < a->nmotors; i++) {
+		s = mb_motor_stats_mut(a->motors[i]);
+		if (atomic_load_explicit(&s->snap_epoch,
+		    memory_order_acquire) != a->epoch)
+			continue;	/* ended: merged at the end */
+		hdr_add(a->iv_service, s->iv_service);
+		hdr_reset(s->iv_service);
+		if (s->iv_response != NULL) {
+			hdr_add(a->iv_response, s->iv_response);
+			hdr_add(a->iv_wait, s->iv_wait);
+			hdr_reset(s->iv_response);
+			hdr_reset(s->iv_wait);
+		}
+	}
+	hdr_add(a->cum_service, a->iv_service);
+	if (a->iv_response != NULL) {
+		hdr_add(a->cum_response, a->iv_response);
+		hdr_add(a->cum_wait, a->iv_wait);
+	}
+	a->snap_pending = 0;
+	a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
+	a->iv_end_ns = a->posted_ns;
+	if (a->interval_cb != NULL)
+		a->interval_cb(a, a->interval_arg);
+}
+
+void
+mb_activity_tick(struct mb_activity *a)
+{
+	uint32_t	i;
 
 	if (a->state != MB_STATE_RUNNING && a->state != MB_STATE_STOPPING)
-		return (0);
-	if (a->snap_pending) {
-		for (i = 0; i < a->nmotors; i++) {
-			s = mb_motor_stats_mut(a->motors[i]);
-			if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])) &&
-			    atomic_load_explicit(&s->snap_epoch,
-			    memory_order_acquire) != a->epoch)
-				return (0);	/* a motor answers late */
-		}
-		hdr_reset(a->iv_service);
-		if (a->iv_response != NULL) {
-			hdr_reset(a->iv_response);
-			hdr_reset(a->iv_wait);
-		}
-		for (i = 0; i < a->nmotors; i++) {
-			s = mb_motor_stats_mut(a->motors[i]);
-			if (atomic_load_explicit(&s->snap_epoch,
-			    memory_order_acquire) != a->epoch)
-				continue;	/* ended: merged at the end */
-			hdr_add(a->iv_service, s->iv_service);
-			hdr_reset(s->iv_service);
-			if (s->iv_response != NULL) {
-				hdr_add(a->iv_response, s->iv_response);
-				hdr_add(a->iv_wait, s->iv_wait);
-				hdr_reset(s->iv_response);
-				hdr_reset(s->iv_wait);
-			}
-		}
-		hdr_add(a->cum_service, a->iv_service);
-		if (a->iv_response != NULL) {
-			hdr_add(a->cum_response, a->iv_response);
-			hdr_add(a->cum_wait, a->iv_wait);
-		}
-		a->snap_pending = 0;
-		a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
-		a->iv_end_ns = a->posted_ns;
-		done = 1;
-	}
+		return;
+	if (a->snap_pending)
+		return;		/* the last one is not in yet */
 	a->epoch++;
 	a->posted_ns = mb_clock_ns();
+	a->snap_pending = 1;
 	for (i = 0; i < a->nmotors; i++) {
 		if (!MB_STATE_TERMINAL(mb_motor_state(a->motors[i])))
 			mb_motor_snap(a->motors[i], a->epoch);
 	}
-	a->snap_pending = 1;
-	return (done);
+	/* Every motor may have ended already. */
+	activity_collect(a);
+}
+
+void
+mb_activity_set_interval_cb(struct mb_activity *a, mb_activity_cb cb,
+    void *arg)
+{
+	a->interval_cb = cb;
+	a->interval_arg = arg;
 }
 
 void
@@ -370,6 +392,8 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 			evtimer_add(a->duration_ev, &tv);
 		}
 	}
+	if (a->snap_pending)
+		activity_collect(a);
 	if (ended == a->nmotors)
 		activity_end(a);
 }

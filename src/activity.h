@@ -67,7 +67,10 @@ const struct mb_activity_totals *mb_activity_totals(
 /* Interval snapshots, once per tick of the controller: the last whole
  * interval's latencies (response time with a rate, else service time),
  * and all intervals merged so far. */
-int		 mb_activity_tick(struct mb_activity *);	/* 1: new interval */
+void		 mb_activity_tick(struct mb_activity *);
+/* Called on the control loop each time an interval was collected. */
+void		 mb_activity_set_interval_cb(struct mb_activity *,
+		     mb_activity_cb, void *);
 /* The last whole interval (at the end: the last, partial one) of a timer
  * ("servicetime", "responsetime", "waittime"; NULL if it has none). */
 void		 mb_activity_interval_times(const struct mb_activity *,

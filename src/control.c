@@ -56,23 +56,17 @@ control_progress_clear(struct mb_control *c)
 	}
 }
 
+/* The progress line of the activity progress follows. */
 static void
-control_progress_cb(evutil_socket_t fd, short what, void *arg)
+control_progress(struct mb_control *c)
 {
-	struct mb_control	*c = arg;
 	struct mb_activity	*a;
 	const struct hdr	*iv;
 	uint64_t		 ops, total, now;
 	char			 done[16], all[16], rate[16], pct[16];
 	char			 p50[16], p99[16], errs[16];
 	double			 secs;
-	size_t			 i;
 
-	/* Every tick collects each activity's interval, printed or not. */
-	for (i = 0; i < c->nlive; i++) {
-		if (mb_activity_tick(c->live[i]->a) && c->opts.report != NULL)
-			mb_report_interval(c->opts.report, c->live[i]->a);
-	}
 	a = c->running;
 	if (a == NULL || mb_activity_state(a) == MB_STATE_STARTING ||
 	    c->opts.progress_ns == 0 || c->opts.quiet)
@@ -106,6 +100,30 @@ control_progress_cb(evutil_socket_t fd, short what, void *arg)
 	fflush(stderr);
 	c->last_ops = ops;
 	c->last_ns = now;
+}
+
+/* Each tick asks every activity for its interval; what comes back is
+ * printed and reported by control_interval. */
+static void
+control_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_control	*c = arg;
+	size_t			 i;
+
+	for (i = 0; i < c->nlive; i++)
+		mb_activity_tick(c->live[i]->a);
+}
+
+static void
+control_interval(struct mb_activity *a, void *arg)
+{
+	struct control_live	*l = arg;
+	struct mb_control	*c = l->c;
+
+	if (c->opts.report != NULL)
+		mb_report_interval(c->opts.report, a);
+	if (a == c->running)
+		control_progress(c);
 }
 
 static void
@@ -163,7 +181,7 @@ mb_control_new(const struct mb_control_opts *opts, char **cause)
 	c->sigint_ev = evsignal_new(c->base, SIGINT, control_signal_cb, c);
 	c->sigterm_ev = evsignal_new(c->base, SIGTERM, control_signal_cb, c);
 	c->progress_ev = event_new(c->base, -1, EV_PERSIST,
-	    control_progress_cb, c);
+	    control_tick_cb, c);
 	if (c->sigint_ev == NULL || c->sigterm_ev == NULL ||
 	    c->progress_ev == NULL ||
 	    event_add(c->sigint_ev, NULL) != 0 ||
@@ -242,6 +260,7 @@ mb_control_start(struct mb_control *c, struct mb_activity *a,
 	l->arg = arg;
 	l->c = c;
 	mb_activity_set_drain(a, c->opts.drain_ns);
+	mb_activity_set_interval_cb(a, control_interval, l);
 	c->live = xreallocarray(c->live, c->nlive + 1, sizeof *c->live);
 	c->live[c->nlive++] = l;
 	if (mb_activity_start(a, c->base, control_activity_done, l,
