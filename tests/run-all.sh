@@ -12,7 +12,8 @@ top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake pkg-config libluajit-5.1-dev
-	libevent-dev libcmocka-dev zlib1g-dev bc time python3"
+	libevent-dev libcmocka-dev zlib1g-dev bc time python3
+	openjdk-17-jre-headless libhdrhistogram-java"
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $packages 2>&1 |
 	awk '!/install ok installed/ { print $NF }' || true)
 if [ -n "$missing" ]; then
