@@ -152,9 +152,12 @@ activity_merge(struct mb_activity *a)
 
 	for (i = 0; i < a->nmotors; i++) {
 		s = mb_motor_stats(a->motors[i]);
-		a->totals.ops += atomic_load(&s->ops);
+		a->totals.ops += atomic_load(&s->ops) - s->warmup;
 		a->totals.ok += s->ok;
 		a->totals.aborted += s->aborted;
+		a->totals.warmup += s->warmup;
+		a->totals.cpu_ns += s->cpu_ns;
+		a->totals.max_inflight += s->max_inflight;
 		for (c = 1; c < MB_ERRCLASS_MAX; c++) {
 			a->totals.by_class[c] += s->errors[c];
 			a->totals.errors += s->errors[c];
@@ -561,6 +564,12 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	a->env.cycles = &a->cycles;
 	a->env.workload = a->cfg.workload;
 	a->env.rate = a->cfg.rate > 0 ? &a->rate : NULL;
+	a->env.warmup_ns = a->cfg.warmup_ns;
+	a->env.warmup_end = a->cfg.warmup_cycles > a->cfg.cycle_end -
+	    a->cfg.cycle_start ? a->cfg.cycle_end : a->cfg.cycle_start +
+	    a->cfg.warmup_cycles;
+	if (a->cfg.warmup_cycles == 0)
+		a->env.warmup_end = 0;
 	a->env.notify = &a->notify;
 	activity_set_state(a, MB_STATE_STARTING);
 	for (i = 0; i < a->cfg.threads; i++) {
@@ -678,6 +687,19 @@ mb_activity_errors(const struct mb_activity *a)
 	for (i = 0; i < a->nmotors; i++) {
 		n += atomic_load_explicit(
 		    &mb_motor_stats(a->motors[i])->nerrors,
+		    memory_order_relaxed);
+	}
+	return (n);
+}
+
+uint32_t
+mb_activity_inflight(const struct mb_activity *a)
+{
+	uint32_t	n = 0, i;
+
+	for (i = 0; i < a->nmotors; i++) {
+		n += atomic_load_explicit(
+		    &mb_motor_stats(a->motors[i])->inflight,
 		    memory_order_relaxed);
 	}
 	return (n);

@@ -27,6 +27,10 @@ struct mb_activity_totals {
 	uint64_t	 errors;		/* all classes */
 	uint64_t	 by_class[MB_ERRCLASS_MAX];
 	uint64_t	 aborted;		/* cancelled by a stop */
+	uint64_t	 warmup;		/* run in warmup, not counted */
+	uint64_t	 cpu_ns;		/* the motors' and the controller's
+						   CPU time: the client's cost */
+	uint32_t	 max_inflight;
 	uint64_t	 elapsed_ns;		/* start barrier to last motor */
 	struct hdr	*service;		/* successes' service time */
 	struct hdr	*response;		/* with a rate: from when due */
@@ -82,6 +86,7 @@ const struct hdr *mb_activity_so_far(const struct mb_activity *);
 /* Ops retired so far, read while it runs (for progress). */
 uint64_t	 mb_activity_ops(const struct mb_activity *);
 uint64_t	 mb_activity_errors(const struct mb_activity *);
+uint32_t	 mb_activity_inflight(const struct mb_activity *);
 /* Cycles this activity will run, or MB_CYCLE_UNBOUNDED. */
 uint64_t	 mb_activity_cycles_total(const struct mb_activity *);
 uint64_t	 mb_activity_started_ns(const struct mb_activity *);

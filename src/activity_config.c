@@ -45,6 +45,10 @@ const struct mb_param_spec mb_engine_params[] = {
 	{ "rate", MB_PARAM_DOUBLE, "0",
 	  "ops per second for the whole activity, on a schedule (response "
 	  "time counts from when each op was due); 0: no limit", 0, 0, NULL },
+	{ "warmup", MB_PARAM_STRING, NULL,
+	  "run ops but keep them out of the summary and reports: a "
+	  "duration (10s) from the start, or a count of first cycles (10K)",
+	  0, 0, NULL },
 	{ "async", MB_PARAM_COUNT, NULL,
 	  "ops in flight for the whole activity, split evenly over the "
 	  "threads (default: sync, one per thread)", 1, ASYNC_MAX, NULL },
@@ -77,6 +81,25 @@ activity_config_workload(struct mb_activity_config *cfg, const char *file,
 		cfg->workload_specs[i].help = "a param of the workload";
 	}
 	return (0);
+}
+
+/* warmup=10s (a duration) or warmup=10K (the first cycles). */
+static int
+activity_config_warmup(struct mb_activity_config *cfg, const char *v,
+    char **cause)
+{
+	char	*why = NULL;
+
+	if (mb_param_duration("warmup", v, &cfg->warmup_ns, &why) == 0)
+		return (0);
+	free(why);
+	why = NULL;
+	if (mb_param_count("warmup", v, 0, 0, &cfg->warmup_cycles, &why) == 0)
+		return (0);
+	free(why);
+	*cause = xfmt("warmup: expected a duration like 10s or a count of "
+	    "cycles like 10K, got '%s'", v);
+	return (-1);
 }
 
 static uint32_t
@@ -212,6 +235,9 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 			goto fail;
 		}
 	}
+	if ((v = mb_params_get(params, "warmup")) != NULL &&
+	    activity_config_warmup(cfg, v, cause) != 0)
+		goto fail;
 	cfg->threads = 1;
 	if ((v = mb_params_get(params, "threads")) != NULL &&
 	    mb_param_threads("threads", v, activity_config_ncpu(),

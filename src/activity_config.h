@@ -24,6 +24,9 @@ struct mb_activity_config {
 	uint32_t		 threads;
 	uint32_t		 async;		/* 0: sync */
 	double			 rate;		/* ops/s; 0: no limit */
+	uint64_t		 warmup_ns;	/* ops started this soon ... */
+	uint64_t		 warmup_cycles;	/* ... or this many first cycles
+						   are run but not measured */
 	struct mb_params	 params;	/* all of them, for the driver */
 	struct mb_workload	*workload;	/* workload=, or NULL */
 	struct mb_param_spec	*workload_specs; /* its params, for checks */

@@ -70,6 +70,7 @@ struct mb_motor {
 	struct mb_cycles_claim	 claim;		/* blocks claimed, not begun */
 	uint64_t		 nops;		/* retired ops (mirror of stats.ops) */
 	uint64_t		 nerrors;	/* mirror of stats.nerrors */
+	uint64_t		 warmup_until;	/* GO time + warmup_ns */
 	int			 running;	/* got GO */
 	int			 exhausted;	/* no cycles left */
 	int			 retiring;	/* RETIRE: end with this claim */
@@ -147,6 +148,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	atomic_init(&m->aborting, 0);
 	atomic_init(&m->stats.ops, 0);
 	atomic_init(&m->stats.nerrors, 0);
+	atomic_init(&m->stats.inflight, 0);
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
 	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	m->stats.iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
@@ -206,7 +208,12 @@ motor_retire_ready(struct mb_motor *m)
 		if (op->status == 0 && m->runtime != NULL)
 			mb_runtime_result(m->runtime, op,
 			    m->env.driver->push_result, m->action);
-		if (op->status == 0) {
+		if (op->status >= 0 && (op->cycle < m->env.warmup_end ||
+		    op->start_ns < m->warmup_until)) {
+			/* Run, but kept out of every number. */
+			m->stats.warmup++;
+			m->nops++;
+		} else if (op->status == 0) {
 			hdr_record(m->stats.service,
 			    (int64_t)(op->end_ns - op->start_ns));
 			if (op->intended_ns != 0) {
@@ -231,6 +238,8 @@ motor_retire_ready(struct mb_motor *m)
 		m->inflight--;
 	}
 	atomic_store_explicit(&m->stats.ops, m->nops, memory_order_relaxed);
+	atomic_store_explicit(&m->stats.inflight, m->inflight,
+	    memory_order_relaxed);
 	atomic_store_explicit(&m->stats.nerrors, m->nerrors,
 	    memory_order_relaxed);
 }
@@ -443,6 +452,8 @@ motor_wake_cb(evutil_socket_t fd, short what, void *arg)
 		m->retiring = 1;
 	if (cmds & (1u << MB_MOTOR_GO) && !m->running && !m->stopping) {
 		m->running = 1;
+		if (m->env.warmup_ns != 0)
+			m->warmup_until = mb_clock_ns() + m->env.warmup_ns;
 		motor_set_state(m, MB_STATE_RUNNING);
 	}
 	motor_pump(m);
@@ -640,6 +651,17 @@ motor_close(struct mb_motor *m)
 	m->base = NULL;
 }
 
+/* This thread's CPU time: what the client itself cost. */
+static uint64_t
+motor_cpu_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
 static void *
 motor_main(void *arg)
 {
@@ -652,6 +674,7 @@ motor_main(void *arg)
 		event_base_dispatch(m->base);
 	}
 	motor_close(m);
+	m->stats.cpu_ns = motor_cpu_ns();
 	/* Terminal: the controller may join and read everything now. */
 	motor_set_state(m, m->stop_state);
 	return (NULL);

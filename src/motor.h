@@ -53,6 +53,8 @@ struct mb_motor_env {
 	struct mb_cycles	*cycles;
 	const struct mb_workload *workload;	/* NULL: ops are bare cycles */
 	struct mb_rate		*rate;		/* NULL: no limit; set by GO */
+	uint64_t		 warmup_ns;	/* from GO: ops not measured */
+	uint64_t		 warmup_end;	/* cycles below: not measured */
 	const struct mb_notify	*notify;	/* posted on state changes */
 };
 
@@ -64,6 +66,9 @@ struct mb_motor_stats {
 	uint64_t		 ok;
 	uint64_t		 errors[MB_ERRCLASS_MAX];
 	uint64_t		 aborted;	/* cancelled in flight at the end */
+	uint64_t		 warmup;	/* run during warmup, not measured */
+	uint64_t		 cpu_ns;	/* the motor thread's CPU time */
+	_Atomic uint32_t	 inflight;	/* now (a gauge) */
 	uint32_t		 max_inflight;
 	struct hdr		*service;	/* successful ops' service time */
 	struct hdr		*response;	/* with a rate: from intended */

@@ -251,7 +251,9 @@ mb_report_activity(struct mb_report *r, const struct mb_activity *a)
 		report_cat(&j, ": %" PRIu64, t->by_class[c]);
 		first = 0;
 	}
-	report_cat(&j, "}");
+	report_cat(&j, "}, \"warmup_ops\": %" PRIu64 ", \"max_inflight\": %u"
+	    ", \"client_cpu_s\": %.6f", t->warmup, t->max_inflight,
+	    (double)t->cpu_ns / 1e9);
 	report_timer_json(&j, "servicetime", t->service);
 	if (t->response != NULL) {
 		report_timer_json(&j, "responsetime", t->response);

@@ -316,6 +316,7 @@ scenario_l_metrics(lua_State *L)
 		secs = t0 != 0 ? (double)(mb_clock_ns() - t0) / 1e9 : 0;
 		scenario_field(L, "ops", (double)ops);
 		scenario_field(L, "errors", (double)mb_activity_errors(a));
+		scenario_field(L, "inflight", (double)mb_activity_inflight(a));
 		scenario_field(L, "elapsed", secs);
 		scenario_field(L, "rate", secs > 0 ? (double)ops / secs : 0);
 		/* Latencies of the intervals collected so far. */

@@ -47,10 +47,13 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	const struct mb_activity_config	*cfg = mb_activity_config(a);
 	const struct mb_activity_totals	*t = mb_activity_totals(a);
 	char				 b1[32], b2[32], range[64];
-	double				 secs;
+	double				 secs, rate_secs;
 	int				 c;
 
 	secs = (double)t->elapsed_ns / 1e9;
+	/* The rate of what was measured: a timed warmup is not in it. */
+	rate_secs = cfg->warmup_ns != 0 && t->elapsed_ns > cfg->warmup_ns ?
+	    (double)(t->elapsed_ns - cfg->warmup_ns) / 1e9 : secs;
 	summary_range(range, sizeof range, cfg);
 	fprintf(f, "%s (%s): %s in %s\n", cfg->alias, cfg->driver->name,
 	    mb_state_name(mb_activity_state(a)),
@@ -73,7 +76,10 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	if (t->aborted != 0)
 		fprintf(f, ", %" PRIu64 " aborted in flight", t->aborted);
 	fprintf(f, "), %s op/s\n", mb_units_count(b2, sizeof b2,
-	    secs > 0 ? (double)t->ops / secs : 0));
+	    rate_secs > 0 ? (double)t->ops / rate_secs : 0));
+	if (t->warmup != 0)
+		fprintf(f, "  warmup      %" PRIu64 " ops run first, not counted "
+		    "here\n", t->warmup);
 	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
 		if (t->by_class[c] != 0)
 			fprintf(f, "  error       %-20s %" PRIu64 "\n",
@@ -83,5 +89,22 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	if (t->response != NULL) {
 		summary_timer(f, "responsetime", t->response);
 		summary_timer(f, "waittime", t->wait);
+	}
+	/* The client's own cost: when it nears a core per thread, or ops
+	 * wait long behind their schedule, the client is the bottleneck. */
+	if (t->ops + t->warmup > 0) {
+		fprintf(f, "  client      cpu %s in %u motor thread%s (%s per op, "
+		    "%.0f%% of %u core%s)", mb_units_ns(b1, sizeof b1,
+		    (double)t->cpu_ns), cfg->threads, cfg->threads == 1 ? "" :
+		    "s", mb_units_ns(b2, sizeof b2, (double)t->cpu_ns /
+		    (double)(t->ops + t->warmup)), secs > 0 ? 100.0 *
+		    (double)t->cpu_ns / 1e9 / secs / cfg->threads : 0,
+		    cfg->threads, cfg->threads == 1 ? "" : "s");
+		if (t->wait != NULL && hdr_count(t->wait) > 0)
+			fprintf(f, "; behind schedule p99 %s max %s",
+			    mb_units_ns(b1, sizeof b1, (double)hdr_percentile(
+			    t->wait, 99)), mb_units_ns(b2, sizeof b2,
+			    (double)hdr_max(t->wait)));
+		fputc('\n', f);
 	}
 }

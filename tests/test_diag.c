@@ -195,6 +195,24 @@ test_snapshots_lose_nothing(void **state)
 	mb_activity_free(a);
 }
 
+static void
+test_warmup(void **state)
+{
+	struct mb_activity		*a;
+	const struct mb_activity_totals	*t;
+
+	/* The first 2000 cycles run but count nowhere; errors in them too. */
+	a = diag_run("cycles=10000 threads=2 async=8 warmup=2K error_every=10",
+	    NULL);
+	t = mb_activity_totals(a);
+	assert_int_equal(t->warmup, 2000);
+	assert_int_equal(t->ops, 8000);
+	assert_int_equal(t->errors, 800);
+	assert_int_equal(hdr_count(t->service), 7200);
+	assert_true(t->cpu_ns > 0);
+	mb_activity_free(a);
+}
+
 int
 main(void)
 {
@@ -207,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_injected_errors),
 		cmocka_unit_test(test_errors_are_per_cycle),
 		cmocka_unit_test(test_snapshots_lose_nothing),
+		cmocka_unit_test(test_warmup),
 	};
 
 	return (cmocka_run_group_tests_name("diag", tests, NULL, NULL));
