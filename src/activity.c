@@ -383,10 +383,13 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 		a->t0_ns = mb_clock_ns();
 		/* The schedule starts now; with a duration it ends the run
 		 * itself, after exactly the ops intended within it. */
-		if (a->cfg.rate > 0)
+		if (a->cfg.rate > 0) {
 			mb_rate_init(&a->rate, a->cfg.rate, a->t0_ns,
 			    a->cfg.duration_ns != 0 ? a->t0_ns +
 			    a->cfg.duration_ns : 0);
+			if (a->cfg.burst > 0)
+				mb_rate_set_burst(&a->rate, a->cfg.burst);
+		}
 		activity_set_state(a, MB_STATE_RUNNING);
 		memset(a->gone, 1, a->nmotors);
 		activity_send_all(a, MB_MOTOR_GO);

@@ -45,6 +45,9 @@ const struct mb_param_spec mb_engine_params[] = {
 	{ "rate", MB_PARAM_DOUBLE, "0",
 	  "ops per second for the whole activity, on a schedule (response "
 	  "time counts from when each op was due); 0: no limit", 0, 0, NULL },
+	{ "burst", MB_PARAM_DOUBLE, NULL,
+	  "with rate=: ops behind schedule catch up no faster than burst x "
+	  "rate (e.g. 1.2); default: no cap", 0, 0, NULL },
 	{ "warmup", MB_PARAM_STRING, NULL,
 	  "run ops but keep them out of the summary and reports: a "
 	  "duration (10s) from the start, or a count of first cycles (10K)",
@@ -232,6 +235,17 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 		if (cfg->rate < 0 || cfg->rate > 1e10) {
 			*cause = xfmt("rate: expected ops per second from 0 (no "
 			    "limit) to 1e10, got '%s'", v);
+			goto fail;
+		}
+	}
+	if ((v = mb_params_get(params, "burst")) != NULL) {
+		if (mb_param_double("burst", v, &cfg->burst, cause) != 0)
+			goto fail;
+		if (cfg->rate <= 0 || cfg->burst <= 1 || cfg->burst > 1e6) {
+			*cause = xfmt("burst: expected a number above 1 with "
+			    "rate= (burst=1.2 lets ops behind schedule catch "
+			    "up at 1.2 x rate), got '%s'%s", v, cfg->rate <= 0 ?
+			    " without rate=" : "");
 			goto fail;
 		}
 	}

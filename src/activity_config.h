@@ -24,6 +24,7 @@ struct mb_activity_config {
 	uint32_t		 threads;
 	uint32_t		 async;		/* 0: sync */
 	double			 rate;		/* ops/s; 0: no limit */
+	double			 burst;		/* catch-up cap: burst x rate */
 	uint64_t		 warmup_ns;	/* ops started this soon ... */
 	uint64_t		 warmup_cycles;	/* ... or this many first cycles
 						   are run but not measured */

@@ -284,7 +284,7 @@ static int
 motor_paced(struct mb_motor *m)
 {
 	struct timeval	tv;
-	uint64_t	now;
+	uint64_t	now, gate;
 
 	if (!m->have_ticket) {
 		m->ticket_ns = mb_rate_take(m->env.rate);
@@ -295,9 +295,13 @@ motor_paced(struct mb_motor *m)
 		m->have_ticket = 1;
 	}
 	now = mb_clock_ns();
-	if (m->ticket_ns <= now)
-		return (1);
-	tv = mb_clock_timeval(m->ticket_ns - now);
+	if (m->ticket_ns <= now) {
+		/* Due; behind schedule, burst= may still hold it back. */
+		if ((gate = mb_rate_gate(m->env.rate, now)) == 0)
+			return (1);
+		tv = mb_clock_timeval(gate - now);
+	} else
+		tv = mb_clock_timeval(m->ticket_ns - now);
 	evtimer_add(m->pace_ev, &tv);
 	return (0);
 }

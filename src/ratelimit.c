@@ -39,6 +39,43 @@ mb_rate_init(struct mb_rate *r, double rate, uint64_t t0_ns, uint64_t end_ns)
 	r->end_ns = end_ns;
 	atomic_init(&r->now, s);
 	atomic_init(&r->next, 0);
+	atomic_init(&r->gate, 0);
+	atomic_init(&r->burst_ns, 0);
+	r->burst = 0;
+}
+
+void
+mb_rate_set_burst(struct mb_rate *r, double burst)
+{
+	r->burst = burst;
+	atomic_store_explicit(&r->burst_ns, burst > 0 ?
+	    (uint64_t)(1e9 / (burst * mb_rate_get(r))) : 0,
+	    memory_order_relaxed);
+}
+
+/*
+ * The catch-up cap: a gate one op at B x R wide. An op passes when the
+ * gate is not in the future and moves it one slot past max(gate, now),
+ * so ops behind schedule go no faster than B x R, and ops on schedule
+ * (1/R apart, wider than a slot) never wait for it.
+ */
+uint64_t
+mb_rate_gate(struct mb_rate *r, uint64_t now)
+{
+	uint64_t	g, next, slot;
+
+	slot = atomic_load_explicit(&r->burst_ns, memory_order_relaxed);
+	if (slot == 0)
+		return (0);
+	g = atomic_load_explicit(&r->gate, memory_order_relaxed);
+	for (;;) {
+		if (g > now)
+			return (g);
+		next = now + slot;
+		if (atomic_compare_exchange_weak_explicit(&r->gate, &g, next,
+		    memory_order_relaxed, memory_order_relaxed))
+			return (0);
+	}
 }
 
 void
@@ -85,6 +122,9 @@ mb_rate_set(struct mb_rate *r, double rate)
 	r->old = xreallocarray(r->old, r->nold + 1, sizeof *r->old);
 	r->old[r->nold++] = s;
 	atomic_store_explicit(&r->now, s, memory_order_release);
+	if (r->burst > 0)
+		atomic_store_explicit(&r->burst_ns,
+		    (uint64_t)(1e9 / (r->burst * rate)), memory_order_relaxed);
 }
 
 double

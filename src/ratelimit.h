@@ -24,6 +24,9 @@ struct mb_rate {
 	struct mb_rate_schedule	**old;		/* kept until the end */
 	size_t			  nold;
 	uint64_t		  end_ns;	/* no ticket intended after */
+	double			  burst;	/* burst=, 0: none */
+	_Atomic uint64_t	  burst_ns;	/* 1 / (burst x rate); 0: none */
+	_Alignas(64) _Atomic uint64_t gate;	/* no op starts before it */
 	_Alignas(64) _Atomic uint64_t next;	/* the next ticket */
 	char			  pad[64 - sizeof(uint64_t)];
 };
@@ -37,6 +40,11 @@ void		 mb_rate_free(struct mb_rate *);
 uint64_t	 mb_rate_take(struct mb_rate *);
 /* The intended start of ticket k under the schedule in force. */
 uint64_t	 mb_rate_intended(struct mb_rate *, uint64_t k);
+/* burst=B: ops behind schedule start at most at B x rate (B > 1). */
+void		 mb_rate_set_burst(struct mb_rate *, double burst);
+/* May an op due (intended) start at now? 0 if so (it passes the burst
+ * gate), else the time it may start. Without burst=, always 0. */
+uint64_t	 mb_rate_gate(struct mb_rate *, uint64_t now);
 /* A live change, on the controller: from the next ticket on, at rate. */
 void		 mb_rate_set(struct mb_rate *, double rate);
 double		 mb_rate_get(struct mb_rate *);

@@ -71,4 +71,16 @@ ok $? "a stalled op: responsetime p99 between 400 and 500 ms (${r:-?} ms)"
 awk -v s="${s:-999}" 'BEGIN { exit !(s < 5) }'
 ok $? "a stalled op: servicetime p99 under 5 ms (${s:-?} ms)"
 
+# burst=1.5 caps the catch-up after the stall at 1500 op/s: the ~500 ops
+# behind drain over about a second instead of at once, so half the ops
+# see the stall (responsetime p50 well above the delay).
+run_mb run driver=diag rate=1000 async=1 delay=100us duration=3s \
+    stall=500:500ms burst=1.5 --progress=off
+expect_err_contains "ops         3000 (3000 ok, 0 errors)" \
+    "burst=1.5: still exactly 3000 ops"
+p50=$(printf '%s\n' "$err" | awk '$1 == "responsetime" { v = $3
+	if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else print 0 }')
+awk -v p="${p50:-0}" 'BEGIN { exit !(p >= 10) }'
+ok $? "burst=1.5: a capped catch-up spreads the stall (responsetime p50 ${p50:-?} ms)"
+
 done_testing

@@ -77,6 +77,30 @@ test_end(void **state)
 	mb_rate_free(&r);
 }
 
+static void
+test_burst_gate(void **state)
+{
+	struct mb_rate	r;
+	uint64_t	t, ms = 1000000;
+
+	/* 1000 op/s with burst=2: behind schedule, one op per 0.5 ms. */
+	mb_rate_init(&r, 1000, 0, 0);
+	assert_int_equal(mb_rate_gate(&r, 10 * ms), 0);	/* no burst= */
+	mb_rate_set_burst(&r, 2);
+	assert_int_equal(mb_rate_gate(&r, 10 * ms), 0);
+	assert_int_equal(mb_rate_gate(&r, 10 * ms + 100000), 10 * ms + ms / 2);
+	assert_int_equal(mb_rate_gate(&r, 10 * ms + ms / 2), 0);
+	assert_int_equal(mb_rate_gate(&r, 11 * ms), 0);
+	/* On schedule (1 ms apart, wider than a slot) nothing waits. */
+	for (t = 20 * ms; t < 30 * ms; t += ms)
+		assert_int_equal(mb_rate_gate(&r, t), 0);
+	/* A live rate change narrows the slot with the rate. */
+	mb_rate_set(&r, 4000);
+	assert_int_equal(mb_rate_gate(&r, 40 * ms), 0);
+	assert_int_equal(mb_rate_gate(&r, 40 * ms), 40 * ms + ms / 8);
+	mb_rate_free(&r);
+}
+
 int
 main(void)
 {
@@ -85,6 +109,7 @@ main(void)
 		cmocka_unit_test(test_live_change),
 		cmocka_unit_test(test_slow_rates),
 		cmocka_unit_test(test_end),
+		cmocka_unit_test(test_burst_gate),
 	};
 
 	return (cmocka_run_group_tests_name("ratelimit", tests, NULL, NULL));
