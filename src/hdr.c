@@ -185,6 +185,18 @@ hdr_layout(const struct hdr *h, int *unit_magnitude,
 	*counts_len = h->counts_len;
 }
 
+/* count more values at index, value standing for them; min and max too. */
+static inline void
+hdr_count_into(struct hdr *h, size_t index, int64_t value, uint64_t count)
+{
+	h->counts[index] += count;
+	h->total += count;
+	if (value < h->min)
+		h->min = value;
+	if (value > h->max)
+		h->max = value;
+}
+
 /* On every op's path: a few shifts and adds, no loop, no division. */
 int
 hdr_record_n(struct hdr *h, int64_t value, uint64_t count)
@@ -197,12 +209,7 @@ hdr_record_n(struct hdr *h, int64_t value, uint64_t count)
 		value = h->highest;
 		h->clamped += count;
 	}
-	h->counts[hdr_counts_index(h, value)] += count;
-	h->total += count;
-	if (value < h->min)
-		h->min = value;
-	if (value > h->max)
-		h->max = value;
+	hdr_count_into(h, hdr_counts_index(h, value), value, count);
 	return (0);
 }
 
@@ -441,11 +448,6 @@ hdr_add_at_index(struct hdr *h, size_t index, uint64_t count)
 	if (count == 0)
 		return (0);
 	value = hdr_value_from_index(h, index);
-	h->counts[index] += count;
-	h->total += count;
-	if (value < h->min)
-		h->min = value;
-	if (value > h->max)
-		h->max = value;
+	hdr_count_into(h, index, value, count);
 	return (0);
 }

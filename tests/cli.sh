@@ -3,16 +3,8 @@
 # exit 2, what a run reports, durations, signals and the progress line.
 # TAP on stdout; run by automake with MOONBENCH and top_srcdir set.
 
-if [ -n "${top_srcdir:-}" ] && [ -r "$top_srcdir/tests/tap.sh" ]; then
-	. "$top_srcdir/tests/tap.sh"
-else
-	. "$(cd "$(dirname "$0")" && pwd)/tap.sh"
-fi
+. "$(dirname "$0")/tap.sh"
 
-if [ ! -x "$MOONBENCH" ]; then
-	echo "Bail out! MOONBENCH='$MOONBENCH' is not an executable"
-	exit 1
-fi
 
 # The number of lines of a string (0 for an empty one).
 

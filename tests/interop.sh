@@ -4,7 +4,7 @@
 # total count equals ours for that timer exactly, and its max, mean, p50
 # and p90 equal ours to the precision it prints (3 decimals, in ms).
 set -u
-. "${top_srcdir:-.}/tests/tap.sh"
+. "$(dirname "$0")/tap.sh"
 
 JAR=/usr/share/java/hdrhistogram.jar
 R=$TAP_TMP/interop

@@ -4,7 +4,7 @@
 # meanwhile, and response time shows it). Bounds leave room for a loaded
 # machine; counts are exact.
 set -u
-. "${top_srcdir:-.}/tests/tap.sh"
+. "$(dirname "$0")/tap.sh"
 
 # rate=2000 duration=5s: exactly the 10000 ops intended, in about 5 s.
 t0=$(now_ns)

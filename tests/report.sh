@@ -4,7 +4,7 @@
 # histograms.hlog is an HdrHistogram log; an interrupted run still leaves
 # complete files.
 set -u
-. "${top_srcdir:-.}/tests/tap.sh"
+. "$(dirname "$0")/tap.sh"
 
 R=$TAP_TMP/report
 run_mb run driver=diag duration=2500ms rate=1000 async=4 delay=1ms \

@@ -2,7 +2,7 @@
 # Memory is flat in the number of cycles: the peak RSS of 10M and of 100M
 # diag cycles (async, through the event loop) differ by under 1 MiB.
 set -u
-. "${top_srcdir:-.}/tests/tap.sh"
+. "$(dirname "$0")/tap.sh"
 
 peak_kb() {	# peak RSS in KiB of one run
 	/usr/bin/time -f '%M' -o "$TAP_TMP/rss" \

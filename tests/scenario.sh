@@ -5,17 +5,8 @@
 # 130) and the activity setters.
 # TAP on stdout; run by automake with MOONBENCH and top_srcdir set.
 
-if [ -n "${top_srcdir:-}" ] && [ -r "$top_srcdir/tests/tap.sh" ]; then
-	. "$top_srcdir/tests/tap.sh"
-else
-	. "$(cd "$(dirname "$0")" && pwd)/tap.sh"
-fi
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$(dirname "$0")/tap.sh"
 
-if [ ! -x "$MOONBENCH" ]; then
-	echo "Bail out! MOONBENCH='$MOONBENCH' is not an executable"
-	exit 1
-fi
 
 FIX=$top_srcdir/tests/workloads
 MOTORS=$FIX/scenario_motors.lua

@@ -16,6 +16,12 @@
 # Failures print the command, its status and its stderr as diagnostics.
 
 : "${MOONBENCH:?MOONBENCH must name the moonbench binary}"
+# The source tree (automake sets it; by hand it is the parent of tests/).
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+if [ ! -x "$MOONBENCH" ]; then
+	echo "Bail out! MOONBENCH='$MOONBENCH' is not an executable"
+	exit 1
+fi
 
 tap_n=0
 tap_failed=0

@@ -4,17 +4,8 @@
 # workloads (exit 2), the module path and op templates.
 # TAP on stdout; run by automake with MOONBENCH and top_srcdir set.
 
-if [ -n "${top_srcdir:-}" ] && [ -r "$top_srcdir/tests/tap.sh" ]; then
-	. "$top_srcdir/tests/tap.sh"
-else
-	. "$(cd "$(dirname "$0")" && pwd)/tap.sh"
-fi
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$(dirname "$0")/tap.sh"
 
-if [ ! -x "$MOONBENCH" ]; then
-	echo "Bail out! MOONBENCH='$MOONBENCH' is not an executable"
-	exit 1
-fi
 
 SCEN=$top_srcdir/scenarios
 FIX=$top_srcdir/tests/workloads
