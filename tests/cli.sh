@@ -170,6 +170,10 @@ bad_param "param without =" "'cycles'" "name=value" -- run driver=diag cycles
 bad_param "param given twice" "'cycles'" "twice" "'1'" "'2'" -- \
     run driver=diag cycles=1 cycles=2
 bad_param "duration=0s" "duration:" "'0s'" -- run driver=diag duration=0s
+bad_param "rate=-5" "rate:" "'-5'" -- run driver=diag cycles=10 rate=-5
+bad_param "burst without rate" "burst:" "without rate=" -- run driver=diag cycles=10 burst=1.5
+bad_param "burst=0.5" "burst:" "'0.5'" -- run driver=diag cycles=10 rate=100 burst=0.5
+bad_param "warmup=abc" "warmup:" "'abc'" -- run driver=diag cycles=10 warmup=abc
 bad_param "stride=0" "stride:" "'0'" -- run driver=diag cycles=10 stride=0
 bad_param "--progress=bogus" "--progress" "'bogus'" -- \
     run driver=diag cycles=10 --progress=bogus
