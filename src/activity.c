@@ -21,6 +21,7 @@ struct mb_activity {
 	void			*driver_shared;	/* from driver->init */
 	struct mb_cycles	 cycles;
 	struct mb_rate		 rate;		/* with rate=, from GO on */
+	struct mb_rate		 striderate;	/* with striderate=, too */
 	struct mb_motor	       **motors;	/* all, retired ones too */
 	uint32_t		 nmotors;
 	unsigned char		*gone;		/* per motor: sent GO */
@@ -93,7 +94,7 @@ mb_activity_new(const struct mb_params *params,
 	a->totals.service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	a->iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	a->cum_service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	if (a->cfg.rate > 0) {
+	if (a->cfg.rate > 0 || a->cfg.striderate > 0) {
 		a->totals.response = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->totals.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 		a->iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
@@ -390,10 +391,15 @@ activity_notify_cb(evutil_socket_t fd, short what, void *arg)
 			if (a->cfg.burst > 0)
 				mb_rate_set_burst(&a->rate, a->cfg.burst);
 		}
+		if (a->cfg.striderate > 0)
+			mb_rate_init(&a->striderate, a->cfg.striderate,
+			    a->t0_ns, a->cfg.duration_ns != 0 ? a->t0_ns +
+			    a->cfg.duration_ns : 0);
 		activity_set_state(a, MB_STATE_RUNNING);
 		memset(a->gone, 1, a->nmotors);
 		activity_send_all(a, MB_MOTOR_GO);
-		if (a->cfg.duration_ns != 0 && a->cfg.rate == 0) {
+		if (a->cfg.duration_ns != 0 && a->cfg.rate == 0 &&
+		    a->cfg.striderate == 0) {
 			tv = mb_clock_timeval(a->cfg.duration_ns);
 			evtimer_add(a->duration_ev, &tv);
 		}
@@ -567,6 +573,8 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	a->env.cycles = &a->cycles;
 	a->env.workload = a->cfg.workload;
 	a->env.rate = a->cfg.rate > 0 ? &a->rate : NULL;
+	a->env.striderate = a->cfg.striderate > 0 ? &a->striderate : NULL;
+	a->env.stride = a->cfg.stride;
 	a->env.warmup_ns = a->cfg.warmup_ns;
 	a->env.warmup_end = a->cfg.warmup_cycles > a->cfg.cycle_end -
 	    a->cfg.cycle_start ? a->cfg.cycle_end : a->cfg.cycle_start +
@@ -639,6 +647,8 @@ mb_activity_free(struct mb_activity *a)
 	hdr_free(a->cum_wait);
 	if (a->cfg.rate > 0 && a->t0_ns != 0)
 		mb_rate_free(&a->rate);
+	if (a->cfg.striderate > 0 && a->t0_ns != 0)
+		mb_rate_free(&a->striderate);
 	mb_activity_config_free(&a->cfg);
 	free(a->cause);
 	free(a);

@@ -45,6 +45,9 @@ const struct mb_param_spec mb_engine_params[] = {
 	{ "rate", MB_PARAM_DOUBLE, "0",
 	  "ops per second for the whole activity, on a schedule (response "
 	  "time counts from when each op was due); 0: no limit", 0, 0, NULL },
+	{ "striderate", MB_PARAM_DOUBLE, "0",
+	  "strides per second, on a schedule: each stride's ops go out "
+	  "together when it is due; 0: no limit", 0, 0, NULL },
 	{ "burst", MB_PARAM_DOUBLE, NULL,
 	  "with rate=: ops behind schedule catch up no faster than burst x "
 	  "rate (e.g. 1.2); default: no cap", 0, 0, NULL },
@@ -235,6 +238,16 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 		if (cfg->rate < 0 || cfg->rate > 1e10) {
 			*cause = xfmt("rate: expected ops per second from 0 (no "
 			    "limit) to 1e10, got '%s'", v);
+			goto fail;
+		}
+	}
+	if ((v = mb_params_get(params, "striderate")) != NULL) {
+		if (mb_param_double("striderate", v, &cfg->striderate,
+		    cause) != 0)
+			goto fail;
+		if (cfg->striderate < 0 || cfg->striderate > 1e10) {
+			*cause = xfmt("striderate: expected strides per second "
+			    "from 0 (no limit) to 1e10, got '%s'", v);
 			goto fail;
 		}
 	}

@@ -25,6 +25,7 @@ struct mb_activity_config {
 	uint32_t		 async;		/* 0: sync */
 	double			 rate;		/* ops/s; 0: no limit */
 	double			 burst;		/* catch-up cap: burst x rate */
+	double			 striderate;	/* strides per second; 0: none */
 	uint64_t		 warmup_ns;	/* ops started this soon ... */
 	uint64_t		 warmup_cycles;	/* ... or this many first cycles
 						   are run but not measured */

@@ -54,6 +54,9 @@ struct mb_motor {
 	struct event		*pace_ev;	/* the next ticket is due */
 	int			 have_ticket;	/* ticket_ns not used yet */
 	uint64_t		 ticket_ns;	/* its intended start */
+	uint64_t		 stride_left;	/* ops the stride ticket admits */
+	int			 have_stride;	/* stride_ns taken, not begun */
+	uint64_t		 stride_ns;	/* that ticket's intended start */
 	void			*action;
 	struct mb_runtime	*runtime;	/* the workload's, or NULL */
 	struct mb_op	       **ops;		/* every context, npool of them */
@@ -152,7 +155,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
 	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
 	m->stats.iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	if (env->rate != NULL) {
+	if (env->rate != NULL || env->striderate != NULL) {
 		m->stats.response = hdr_new(1, 3600LL * 1000000000LL, 3);
 		m->stats.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
 		m->stats.iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
@@ -306,6 +309,34 @@ motor_paced(struct mb_motor *m)
 	return (0);
 }
 
+/* striderate: a stride's worth of ops goes out when its ticket is due. */
+static int
+motor_stride_paced(struct mb_motor *m)
+{
+	struct timeval	tv;
+	uint64_t	now;
+
+	if (m->stride_left > 0)
+		return (1);
+	if (!m->have_stride) {
+		m->stride_ns = mb_rate_take(m->env.striderate);
+		if (m->stride_ns == MB_RATE_NONE) {
+			m->exhausted = 1;
+			return (0);
+		}
+		m->have_stride = 1;
+	}
+	now = mb_clock_ns();
+	if (m->stride_ns <= now) {
+		m->stride_left = m->env.stride;
+		m->have_stride = 0;
+		return (1);
+	}
+	tv = mb_clock_timeval(m->stride_ns - now);
+	evtimer_add(m->pace_ev, &tv);
+	return (0);
+}
+
 static void
 motor_pump(struct mb_motor *m)
 {
@@ -335,6 +366,8 @@ motor_pump(struct mb_motor *m)
 		/* A cycle first: no ticket is waited for when none is left. */
 		if (!motor_next_cycle(m, &cycle))
 			break;
+		if (m->env.striderate != NULL && !motor_stride_paced(m))
+			break;
 		if (m->env.rate != NULL && !motor_paced(m))
 			break;
 		op = m->free;
@@ -343,8 +376,11 @@ motor_pump(struct mb_motor *m)
 		op->cycle = cycle;
 		op->status = 0;
 		op->state = MB_OP_INFLIGHT;
-		op->intended_ns = m->have_ticket ? m->ticket_ns : 0;
+		op->intended_ns = m->have_ticket ? m->ticket_ns :
+		    m->env.striderate != NULL ? m->stride_ns : 0;
 		m->have_ticket = 0;
+		if (m->env.striderate != NULL)
+			m->stride_left--;
 		m->inflight++;
 		if (m->inflight > m->stats.max_inflight)
 			m->stats.max_inflight = m->inflight;
@@ -359,7 +395,14 @@ motor_pump(struct mb_motor *m)
 		}
 		op->start_ns = mb_clock_ns();
 		if (d->submit(m->action, op) == MB_SUBMIT_FULL) {
-			/* Not accepted: the cycle stays next in line. */
+			/* Not accepted: the cycle stays next in line, and so
+			 * do its tickets. */
+			if (m->env.striderate != NULL)
+				m->stride_left++;
+			if (op->intended_ns != 0 && m->env.rate != NULL) {
+				m->ticket_ns = op->intended_ns;
+				m->have_ticket = 1;
+			}
 			op->state = MB_OP_FREE;
 			op->next = m->free;
 			m->free = op;

@@ -53,6 +53,8 @@ struct mb_motor_env {
 	struct mb_cycles	*cycles;
 	const struct mb_workload *workload;	/* NULL: ops are bare cycles */
 	struct mb_rate		*rate;		/* NULL: no limit; set by GO */
+	struct mb_rate		*striderate;	/* NULL: none; a ticket a stride */
+	uint64_t		 stride;	/* ops a stride ticket admits */
 	uint64_t		 warmup_ns;	/* from GO: ops not measured */
 	uint64_t		 warmup_end;	/* cycles below: not measured */
 	const struct mb_notify	*notify;	/* posted on state changes */

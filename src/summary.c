@@ -70,6 +70,9 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 		fprintf(f, "  threads     %u, sync", cfg->threads);
 	if (cfg->rate > 0)
 		fprintf(f, ", rate %g op/s", cfg->rate);
+	if (cfg->striderate > 0)
+		fprintf(f, ", striderate %g/s (stride %llu)", cfg->striderate,
+		    (unsigned long long)cfg->stride);
 	fputc('\n', f);
 	fprintf(f, "  ops         %" PRIu64 " (%" PRIu64 " ok, %" PRIu64
 	    " error%s", t->ops, t->ok, t->errors, t->errors == 1 ? "" : "s");

@@ -71,6 +71,18 @@ ok $? "a stalled op: responsetime p99 between 400 and 500 ms (${r:-?} ms)"
 awk -v s="${s:-999}" 'BEGIN { exit !(s < 5) }'
 ok $? "a stalled op: servicetime p99 under 5 ms (${s:-?} ms)"
 
+# striderate: a ticket per stride of ops: 100 strides/s of 10 ops for 2 s
+# is exactly 2000 ops; 2 strides/s of 5 ops over 20 cycles takes 1.5 s.
+run_mb run driver=diag striderate=100 stride=10 duration=2s async=16 \
+    delay=1ms --progress=off
+expect_err_contains "ops         2000 (2000 ok, 0 errors)" \
+    "striderate=100 stride=10 duration=2s: exactly 2000 ops"
+t0=$(now_ns)
+run_mb run driver=diag striderate=2 stride=5 cycles=20 --progress=off
+ms=$(ms_since "$t0")
+[ "$ms" -ge 1490 ] && [ "$ms" -le 3000 ]
+ok $? "striderate=2 stride=5: 4 strides 0.5 s apart ($ms ms)"
+
 # burst=1.5 caps the catch-up after the stall at 1500 op/s: the ~500 ops
 # behind drain over about a second instead of at once, so half the ops
 # see the stall (responsetime p50 well above the delay).
