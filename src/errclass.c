@@ -49,15 +49,3 @@ mb_errclass_name(int id)
 	pthread_mutex_unlock(&errclass_lock);
 	return (name != NULL ? name : "unknown");
 }
-
-int
-mb_errclass_count(void)
-{
-	int	n;
-
-	pthread_mutex_lock(&errclass_lock);
-	n = errclass_names[MB_ERRCLASS_MAX - 1] != NULL ? MB_ERRCLASS_MAX :
-	    errclass_used;
-	pthread_mutex_unlock(&errclass_lock);
-	return (n);
-}

@@ -10,6 +10,5 @@
 
 int		 mb_errclass_intern(const char *name);
 const char	*mb_errclass_name(int id);
-int		 mb_errclass_count(void);	/* ids in use + 1 */
 
 #endif
