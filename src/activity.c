@@ -46,16 +46,19 @@ struct mb_activity {
 	uint64_t		 posted_ns;	/* when it was asked for */
 	uint64_t		 iv_start_ns;	/* the last whole interval */
 	uint64_t		 iv_end_ns;
-	struct hdr		*iv_wait;
 	int			 snap_pending;	/* not every motor served it */
-	struct hdr		*iv_service;	/* the last whole interval */
-	struct hdr		*iv_response;
-	struct hdr		*cum_service;	/* every interval merged */
-	struct hdr		*cum_response;
-	struct hdr		*cum_wait;
+	/* Per op of the block (nslots of them), then over all ops: the last
+	 * whole interval, and every interval merged (at the end: the run). */
+	uint32_t		 nslots;
+	struct mb_timers	*op_iv;
+	struct mb_opstats	*op_cum;	/* counts merged at the end */
+	struct mb_timers	 iv;
+	struct mb_timers	 cum;
 	enum mb_state		 history[ACTIVITY_HISTORY];
 	int			 nhistory;
 };
+
+static void	activity_timers_new(struct mb_activity *);
 
 static void
 activity_set_state(struct mb_activity *a, enum mb_state s)
@@ -91,18 +94,52 @@ mb_activity_new(const struct mb_params *params,
 	mb_cycles_init(&a->cycles, a->cfg.cycle_start, a->cfg.cycle_end,
 	    a->cfg.stride, a->cfg.shard_index, a->cfg.shard_count);
 	mb_cycles_set_takers(&a->cycles, a->cfg.threads);
-	a->totals.service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	a->iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	a->cum_service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	if (a->cfg.rate > 0 || a->cfg.striderate > 0) {
-		a->totals.response = hdr_new(1, 3600LL * 1000000000LL, 3);
-		a->totals.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
-		a->iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
-		a->iv_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
-		a->cum_response = hdr_new(1, 3600LL * 1000000000LL, 3);
-		a->cum_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
-	}
+	activity_timers_new(a);
 	return (a);
+}
+
+/* Response time is kept with a rate (from when each op was due) or with
+ * retries (from its first try); wait time with a rate. */
+static void
+activity_timers_new(struct mb_activity *a)
+{
+	int		paced, response;
+	uint32_t	i;
+
+	paced = a->cfg.rate > 0 || a->cfg.striderate > 0;
+	response = paced || mb_errpolicy_retries(a->cfg.errors);
+	a->nslots = a->cfg.workload != NULL ?
+	    (uint32_t)a->cfg.workload->block->nops : 1;
+	a->op_iv = xcalloc(a->nslots, sizeof *a->op_iv);
+	a->op_cum = xcalloc(a->nslots, sizeof *a->op_cum);
+	for (i = 0; i < a->nslots; i++) {
+		mb_timers_init(&a->op_iv[i], response, paced);
+		mb_opstats_init(&a->op_cum[i], response, paced);
+	}
+	mb_timers_init(&a->iv, response, paced);
+	mb_timers_init(&a->cum, response, paced);
+	a->totals.service = a->cum.service;
+	a->totals.response = a->cum.response;
+	a->totals.wait = a->cum.wait;
+	if (a->cfg.workload != NULL) {
+		a->totals.nop = a->nslots;
+		a->totals.op = a->op_cum;
+	}
+}
+
+/* Merge the slots' intervals into the activity's interval, and that into
+ * the running totals. */
+static void
+activity_sum_interval(struct mb_activity *a)
+{
+	uint32_t	k;
+
+	mb_timers_reset(&a->iv);
+	for (k = 0; k < a->nslots; k++) {
+		mb_timers_add(&a->iv, &a->op_iv[k]);
+		mb_timers_add(&a->op_cum[k].t, &a->op_iv[k]);
+	}
+	mb_timers_add(&a->cum, &a->iv);
 }
 
 static void
@@ -144,63 +181,73 @@ activity_duration_cb(evutil_socket_t fd, short what, void *arg)
 		activity_stopping(a, MB_MOTOR_END);
 }
 
+/* Every motor ended: add up their counts, and make what they still held
+ * (recording, or an interval not collected) the last, partial interval. */
 static void
 activity_merge(struct mb_activity *a)
 {
 	const struct mb_motor_stats	*s;
-	uint32_t			 i;
+	struct mb_opstats		*o;
+	uint32_t			 i, k;
 	int				 c;
 
+	for (k = 0; k < a->nslots; k++)
+		mb_timers_reset(&a->op_iv[k]);
 	for (i = 0; i < a->nmotors; i++) {
 		s = mb_motor_stats(a->motors[i]);
 		a->totals.ops += atomic_load(&s->ops) - s->warmup;
-		a->totals.ok += s->ok;
 		a->totals.aborted += s->aborted;
 		a->totals.warmup += s->warmup;
 		a->totals.cpu_ns += s->cpu_ns;
 		a->totals.max_inflight += s->max_inflight;
-		for (c = 1; c < MB_ERRCLASS_MAX; c++) {
-			a->totals.by_class[c] += s->errors[c];
-			a->totals.errors += s->errors[c];
+		a->totals.warnings_dropped += s->warnings_dropped;
+		for (k = 0; k < a->nslots; k++) {
+			o = &a->op_cum[k];
+			o->ok += s->op[k].ok;
+			o->errors += s->op[k].errors;
+			o->ignored += s->op[k].ignored;
+			o->retries += s->op[k].retries;
+			for (c = 0; c < MB_ERRCLASS_MAX; c++) {
+				o->by_class[c] += s->op[k].by_class[c];
+				o->retries_by_class[c] +=
+				    s->op[k].retries_by_class[c];
+			}
+			/* A collected interval was reset: it adds nothing. */
+			mb_timers_add(&a->op_iv[k], &s->op[k].t);
+			mb_timers_add(&a->op_iv[k], &s->iv[k]);
 		}
-		/* What it still records, and an interval not merged yet
-		 * (a merged one was reset: it adds nothing). */
-		hdr_add(a->totals.service, s->service);
-		hdr_add(a->totals.service, s->iv_service);
-		if (s->response != NULL) {
-			hdr_add(a->totals.response, s->response);
-			hdr_add(a->totals.response, s->iv_response);
-			hdr_add(a->totals.wait, s->wait);
-			hdr_add(a->totals.wait, s->iv_wait);
+		for (c = 0; c < MB_ERRCLASS_MAX; c++) {
+			if (s->err_hist[c] == NULL)
+				continue;
+			if (a->totals.err_hist[c] == NULL)
+				a->totals.err_hist[c] = mb_timer_new();
+			hdr_add(a->totals.err_hist[c], s->err_hist[c]);
 		}
 	}
-	/* The last, partial interval is what the motors still held. */
-	hdr_reset(a->iv_service);
-	hdr_add(a->iv_service, a->totals.service);
-	if (a->totals.response != NULL) {
-		hdr_reset(a->iv_response);
-		hdr_reset(a->iv_wait);
-		hdr_add(a->iv_response, a->totals.response);
-		hdr_add(a->iv_wait, a->totals.wait);
+	for (k = 0; k < a->nslots; k++) {
+		o = &a->op_cum[k];
+		a->totals.ok += o->ok;
+		a->totals.errors += o->errors;
+		a->totals.ignored += o->ignored;
+		a->totals.retries += o->retries;
+		for (c = 0; c < MB_ERRCLASS_MAX; c++) {
+			a->totals.by_class[c] += o->by_class[c];
+			a->totals.retries_by_class[c] += o->retries_by_class[c];
+		}
 	}
+	activity_sum_interval(a);
 	a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
 	a->iv_end_ns = mb_clock_ns();
-	hdr_add(a->totals.service, a->cum_service);
-	if (a->totals.response != NULL) {
-		hdr_add(a->totals.response, a->cum_response);
-		hdr_add(a->totals.wait, a->cum_wait);
-	}
 }
 
-/* Collect the interval every motor handed out (when they all have), then
- * ask for the next one. Called on the controller, once per tick. */
 /* Merge the interval once every motor still running has handed it out;
- * then tell the controller (progress, reports). */
+ * then tell the controller (progress, reports). Called on the controller,
+ * once per tick and on every notification while one is pending. */
 static void
 activity_collect(struct mb_activity *a)
 {
 	struct mb_motor_stats	*s;
-	uint32_t		 i;
+	uint32_t		 i, k;
 
 	if (!a->snap_pending)
 		return;
@@ -211,30 +258,19 @@ activity_collect(struct mb_activity *a)
 		    memory_order_acquire) != a->epoch)
 			return;		/* a motor answers late */
 	}
-	hdr_reset(a->iv_service);
-	if (a->iv_response != NULL) {
-		hdr_reset(a->iv_response);
-		hdr_reset(a->iv_wait);
-	}
+	for (k = 0; k < a->nslots; k++)
+		mb_timers_reset(&a->op_iv[k]);
 	for (i = 0; i < a->nmotors; i++) {
 		s = mb_motor_stats_mut(a->motors[i]);
 		if (atomic_load_explicit(&s->snap_epoch,
 		    memory_order_acquire) != a->epoch)
 			continue;	/* ended: merged at the end */
-		hdr_add(a->iv_service, s->iv_service);
-		hdr_reset(s->iv_service);
-		if (s->iv_response != NULL) {
-			hdr_add(a->iv_response, s->iv_response);
-			hdr_add(a->iv_wait, s->iv_wait);
-			hdr_reset(s->iv_response);
-			hdr_reset(s->iv_wait);
+		for (k = 0; k < a->nslots; k++) {
+			mb_timers_add(&a->op_iv[k], &s->iv[k]);
+			mb_timers_reset(&s->iv[k]);
 		}
 	}
-	hdr_add(a->cum_service, a->iv_service);
-	if (a->iv_response != NULL) {
-		hdr_add(a->cum_response, a->iv_response);
-		hdr_add(a->cum_wait, a->iv_wait);
-	}
+	activity_sum_interval(a);
 	a->snap_pending = 0;
 	a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
 	a->iv_end_ns = a->posted_ns;
@@ -279,27 +315,32 @@ mb_activity_interval_times(const struct mb_activity *a, uint64_t *start,
 }
 
 const struct hdr *
-mb_activity_interval_timer(const struct mb_activity *a, const char *timer)
+mb_activity_interval_timer(const struct mb_activity *a, int op,
+    const char *timer)
 {
-	if (strcmp(timer, "servicetime") == 0)
-		return (a->iv_service);
-	if (strcmp(timer, "responsetime") == 0)
-		return (a->iv_response);
-	if (strcmp(timer, "waittime") == 0)
-		return (a->iv_wait);
+	const struct mb_timers	*t;
+	int			 i;
+
+	if (op >= (int)a->nslots)
+		return (NULL);
+	t = op < 0 ? &a->iv : &a->op_iv[op];
+	for (i = 0; i < MB_NTIMERS; i++) {
+		if (strcmp(timer, mb_timer_name(i)) == 0)
+			return (mb_timers_get(t, i));
+	}
 	return (NULL);
 }
 
 const struct hdr *
 mb_activity_interval(const struct mb_activity *a)
 {
-	return (a->iv_response != NULL ? a->iv_response : a->iv_service);
+	return (a->iv.response != NULL ? a->iv.response : a->iv.service);
 }
 
 const struct hdr *
 mb_activity_so_far(const struct mb_activity *a)
 {
-	return (a->cum_response != NULL ? a->cum_response : a->cum_service);
+	return (a->cum.response != NULL ? a->cum.response : a->cum.service);
 }
 
 /* The events live on the controller's base: give them back as soon as the
@@ -582,6 +623,13 @@ mb_activity_start(struct mb_activity *a, struct event_base *base,
 	if (a->cfg.warmup_cycles == 0)
 		a->env.warmup_end = 0;
 	a->env.notify = &a->notify;
+	a->env.alias = a->cfg.alias;
+	a->env.errors = a->cfg.errors;
+	a->env.maxtries = (uint32_t)a->cfg.maxtries;
+	a->env.timeout_ns = a->cfg.timeout_ns;
+	a->env.nslots = a->nslots;
+	a->env.response = a->cum.response != NULL;
+	a->env.wait = a->cum.wait != NULL;
 	activity_set_state(a, MB_STATE_STARTING);
 	for (i = 0; i < a->cfg.threads; i++) {
 		if (activity_add_motor(a, mb_activity_config_share(&a->cfg, i),
@@ -636,15 +684,16 @@ mb_activity_free(struct mb_activity *a)
 	mb_notify_close(&a->notify);
 	if (a->cfg.driver != NULL && a->driver_shared != NULL)
 		a->cfg.driver->fini(a->driver_shared);
-	hdr_free(a->totals.service);
-	hdr_free(a->totals.response);
-	hdr_free(a->totals.wait);
-	hdr_free(a->iv_service);
-	hdr_free(a->iv_response);
-	hdr_free(a->iv_wait);
-	hdr_free(a->cum_service);
-	hdr_free(a->cum_response);
-	hdr_free(a->cum_wait);
+	for (i = 0; i < a->nslots; i++) {
+		mb_timers_free(&a->op_iv[i]);
+		mb_opstats_free(&a->op_cum[i]);
+	}
+	free(a->op_iv);
+	free(a->op_cum);
+	mb_timers_free(&a->iv);
+	mb_timers_free(&a->cum);
+	for (i = 0; i < MB_ERRCLASS_MAX; i++)
+		hdr_free(a->totals.err_hist[i]);
 	if (a->cfg.rate > 0 && a->t0_ns != 0)
 		mb_rate_free(&a->rate);
 	if (a->cfg.striderate > 0 && a->t0_ns != 0)

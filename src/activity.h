@@ -13,6 +13,7 @@
 #include "activity_config.h"
 #include "errclass.h"
 #include "motor.h"
+#include "opstats.h"
 
 #define MB_ACTIVITY_DRAIN_NS	500000000u
 
@@ -22,19 +23,28 @@ struct mb_activity;
 
 /* What an activity did, merged over its motors once it ended. */
 struct mb_activity_totals {
-	uint64_t	 ops;			/* retired ops */
+	uint64_t	 ops;			/* retired ops, warmup apart */
 	uint64_t	 ok;
-	uint64_t	 errors;		/* all classes */
+	uint64_t	 errors;		/* failed, counted (all classes) */
+	uint64_t	 ignored;		/* failed, not counted (errors=) */
+	uint64_t	 retries;		/* tries after an op's first */
 	uint64_t	 by_class[MB_ERRCLASS_MAX];
+	uint64_t	 retries_by_class[MB_ERRCLASS_MAX];
 	uint64_t	 aborted;		/* cancelled by a stop */
 	uint64_t	 warmup;		/* run in warmup, not counted */
+	uint64_t	 warnings_dropped;	/* warn lines not printed */
 	uint64_t	 cpu_ns;		/* the motors' and the controller's
 						   CPU time: the client's cost */
 	uint32_t	 max_inflight;
 	uint64_t	 elapsed_ns;		/* start barrier to last motor */
 	struct hdr	*service;		/* successes' service time */
-	struct hdr	*response;		/* with a rate: from when due */
+	struct hdr	*response;		/* with a rate or retries */
 	struct hdr	*wait;			/* with a rate: due -> start */
+	/* The histogram verb: failed ops' service time by class. */
+	struct hdr	*err_hist[MB_ERRCLASS_MAX];
+	/* With a workload: per op of its block, in block order. */
+	uint32_t	 nop;
+	const struct mb_opstats *op;
 };
 
 typedef void (*mb_activity_cb)(struct mb_activity *, void *);
@@ -76,11 +86,12 @@ void		 mb_activity_tick(struct mb_activity *);
 void		 mb_activity_set_interval_cb(struct mb_activity *,
 		     mb_activity_cb, void *);
 /* The last whole interval (at the end: the last, partial one) of a timer
- * ("servicetime", "responsetime", "waittime"; NULL if it has none). */
+ * ("servicetime", "responsetime", "waittime"; NULL if it has none), for
+ * op i of the block, or for all ops with op = -1. */
 void		 mb_activity_interval_times(const struct mb_activity *,
 		     uint64_t *start_ns, uint64_t *end_ns);
 const struct hdr *mb_activity_interval_timer(const struct mb_activity *,
-		     const char *timer);
+		     int op, const char *timer);
 const struct hdr *mb_activity_interval(const struct mb_activity *);
 const struct hdr *mb_activity_so_far(const struct mb_activity *);
 /* Ops retired so far, read while it runs (for progress). */

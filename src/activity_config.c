@@ -7,6 +7,7 @@
 
 #include "activity_config.h"
 #include "drivers.h"
+#include "errpolicy.h"
 #include "xmalloc.h"
 
 #define ASYNC_MAX	1000000		/* ops in flight per activity */
@@ -58,6 +59,17 @@ const struct mb_param_spec mb_engine_params[] = {
 	{ "async", MB_PARAM_COUNT, NULL,
 	  "ops in flight for the whole activity, split evenly over the "
 	  "threads (default: sync, one per thread)", 1, ASYNC_MAX, NULL },
+	{ "errors", MB_PARAM_STRING, MB_ERRPOLICY_DEFAULT,
+	  "what failed ops do, by error class: PATTERN[,PATTERN]:VERB[,VERB]"
+	  ";... (first match wins; patterns are regular expressions over the "
+	  "class; verbs stop warn count retry ignore histogram), e.g. "
+	  "'timeout:retry,count;.*:stop'", 0, 0, NULL },
+	{ "maxtries", MB_PARAM_COUNT, "10",
+	  "with a retry verb: tries of one op in all, the first included",
+	  1, 1000000, NULL },
+	{ "timeout", MB_PARAM_DURATION, "60s",
+	  "an op not complete this long after it started fails as class "
+	  "timeout (each try anew); 0: no limit", 0, 0, NULL },
 	{ NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 
@@ -106,6 +118,30 @@ activity_config_warmup(struct mb_activity_config *cfg, const char *v,
 	*cause = xfmt("warmup: expected a duration like 10s or a count of "
 	    "cycles like 10K, got '%s'", v);
 	return (-1);
+}
+
+/* errors=, maxtries= and timeout=: what a failed or silent op does. */
+static int
+activity_config_errors(struct mb_activity_config *cfg,
+    const struct mb_params *params, char **cause)
+{
+	const char	*v;
+
+	v = mb_params_get(params, "errors");
+	cfg->errors = mb_errpolicy_parse(v != NULL ? v : MB_ERRPOLICY_DEFAULT,
+	    cause);
+	if (cfg->errors == NULL)
+		return (-1);
+	cfg->maxtries = 10;
+	if ((v = mb_params_get(params, "maxtries")) != NULL &&
+	    mb_param_count("maxtries", v, 1, 1000000, &cfg->maxtries,
+	    cause) != 0)
+		return (-1);
+	cfg->timeout_ns = 60ULL * 1000000000ULL;
+	if ((v = mb_params_get(params, "timeout")) != NULL &&
+	    mb_param_duration("timeout", v, &cfg->timeout_ns, cause) != 0)
+		return (-1);
+	return (0);
 }
 
 static uint32_t
@@ -292,6 +328,8 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 		    "give async=N (N >= threads)", driver->name);
 		goto fail;
 	}
+	if (activity_config_errors(cfg, params, cause) != 0)
+		goto fail;
 	return (0);
 
 fail:
@@ -309,6 +347,8 @@ mb_activity_config_free(struct mb_activity_config *cfg)
 	cfg->workload = NULL;
 	free(cfg->workload_specs);
 	cfg->workload_specs = NULL;
+	mb_errpolicy_free(cfg->errors);
+	cfg->errors = NULL;
 }
 
 uint32_t

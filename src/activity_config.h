@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "driver.h"
+#include "errpolicy.h"
 #include "params.h"
 #include "workload.h"
 
@@ -29,6 +30,9 @@ struct mb_activity_config {
 	uint64_t		 warmup_ns;	/* ops started this soon ... */
 	uint64_t		 warmup_cycles;	/* ... or this many first cycles
 						   are run but not measured */
+	struct mb_errpolicy	*errors;	/* errors= */
+	uint64_t		 maxtries;	/* tries per op, with retry */
+	uint64_t		 timeout_ns;	/* per try; 0: none */
 	struct mb_params	 params;	/* all of them, for the driver */
 	struct mb_workload	*workload;	/* workload=, or NULL */
 	struct mb_param_spec	*workload_specs; /* its params, for checks */

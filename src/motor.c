@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "errpolicy.h"
 #include "hdr.h"
 #include "motor.h"
 #include "notify.h"
@@ -27,6 +28,10 @@
  * async ping-pong would keep the loop from ever reading its wake-up fd. */
 #define MOTOR_MAX_CALLBACKS	32
 #define MOTOR_HISTORY		8
+/* Warning lines a motor prints before it prints one a second at most. */
+#define MOTOR_WARNINGS_FIRST	10
+/* Per error class: the policy's verbs, looked up once (bit 7: known). */
+#define MOTOR_VERBS_KNOWN	0x80
 
 struct mb_motor {
 	struct mb_motor_env	 env;
@@ -52,6 +57,17 @@ struct mb_motor {
 	struct event		*pump_ev;	/* activated by completions */
 	struct event		*yield_ev;	/* zero timer after a budget */
 	struct event		*pace_ev;	/* the next ticket is due */
+	struct event		*timeout_ev;	/* the oldest timed op's deadline */
+	int			 timeout_armed;
+	int			 timeout_class;	/* errclass "timeout" */
+	struct mb_op		*t_head;	/* timed ops, oldest try first */
+	struct mb_op		*t_tail;
+	struct mb_op		*retry_head;	/* failed, to be tried again */
+	struct mb_op	       **retry_tail;
+	uint32_t		 nretry;	/* on that queue (and in flight) */
+	unsigned char		 verbs[MB_ERRCLASS_MAX];
+	uint64_t		 warn_last_ns;	/* the last warning printed */
+	unsigned		 warn_count;	/* warnings printed */
 	int			 have_ticket;	/* ticket_ns not used yet */
 	uint64_t		 ticket_ns;	/* its intended start */
 	uint64_t		 stride_left;	/* ops the stride ticket admits */
@@ -88,6 +104,7 @@ struct mb_motor {
 };
 
 static void	motor_pool_grow(struct mb_motor *, uint32_t);
+static void	motor_untime(struct mb_motor *, struct mb_op *);
 static void	motor_snap(struct mb_motor *);
 
 static const char *const state_names[] = {
@@ -135,6 +152,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
     int sync)
 {
 	struct mb_motor	*m;
+	uint32_t	 i;
 
 	m = xcalloc(1, sizeof *m);
 	m->env = *env;
@@ -144,6 +162,7 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	m->sync = sync;
 	m->wake.rfd = m->wake.wfd = -1;
 	m->ready_tail = &m->ready;
+	m->retry_tail = &m->retry_head;
 	m->stop_state = MB_STATE_FINISHED;
 	atomic_init(&m->state, MB_STATE_INITIALIZED);
 	atomic_init(&m->opened, 0);
@@ -153,17 +172,82 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	atomic_init(&m->stats.nerrors, 0);
 	atomic_init(&m->stats.inflight, 0);
 	m->history[m->nhistory++] = MB_STATE_INITIALIZED;
-	m->stats.service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	m->stats.iv_service = hdr_new(1, 3600LL * 1000000000LL, 3);
-	if (env->rate != NULL || env->striderate != NULL) {
-		m->stats.response = hdr_new(1, 3600LL * 1000000000LL, 3);
-		m->stats.wait = hdr_new(1, 3600LL * 1000000000LL, 3);
-		m->stats.iv_response = hdr_new(1, 3600LL * 1000000000LL, 3);
-		m->stats.iv_wait = hdr_new(1, 3600LL * 1000000000LL, 3);
+	if (m->env.nslots == 0)
+		m->env.nslots = 1;
+	if (m->env.maxtries == 0)
+		m->env.maxtries = 1;
+	m->stats.op = xcalloc(m->env.nslots, sizeof *m->stats.op);
+	m->stats.iv = xcalloc(m->env.nslots, sizeof *m->stats.iv);
+	for (i = 0; i < m->env.nslots; i++) {
+		mb_opstats_init(&m->stats.op[i], env->response, env->wait);
+		mb_timers_init(&m->stats.iv[i], env->response, env->wait);
 	}
 	atomic_init(&m->want_epoch, 0);
 	atomic_init(&m->stats.snap_epoch, 0);
 	return (m);
+}
+
+/* ---- timeouts: timed ops in try order, one timer for the oldest ---- */
+
+static void
+motor_untime(struct mb_motor *m, struct mb_op *op)
+{
+	if (op->t_prev != NULL)
+		op->t_prev->t_next = op->t_next;
+	else
+		m->t_head = op->t_next;
+	if (op->t_next != NULL)
+		op->t_next->t_prev = op->t_prev;
+	else
+		m->t_tail = op->t_prev;
+	op->t_prev = op->t_next = NULL;
+	op->timed = 0;
+}
+
+/* Tries start in order and share one timeout, so deadlines are in order
+ * too: appending keeps the list sorted, and the timer watches its head. */
+static void
+motor_time(struct mb_motor *m, struct mb_op *op)
+{
+	struct timeval	tv;
+
+	op->t_next = NULL;
+	op->t_prev = m->t_tail;
+	if (m->t_tail != NULL)
+		m->t_tail->t_next = op;
+	else
+		m->t_head = op;
+	m->t_tail = op;
+	op->timed = 1;
+	if (!m->timeout_armed) {
+		tv = mb_clock_timeval(m->env.timeout_ns);
+		evtimer_add(m->timeout_ev, &tv);
+		m->timeout_armed = 1;
+	}
+}
+
+/* The oldest tries ran out of time: the driver gives them up (its cancel
+ * guarantees no callback touches them again) and they fail as timeout. */
+static void
+motor_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct mb_motor	*m = arg;
+	struct mb_op	*op;
+	struct timeval	 tv;
+	uint64_t	 now;
+
+	m->timeout_armed = 0;
+	now = mb_clock_ns();
+	while ((op = m->t_head) != NULL && op->deadline_ns <= now) {
+		motor_untime(m, op);
+		m->env.driver->cancel(m->action, op);
+		mb_op_complete(op, m->timeout_class);
+	}
+	if (m->t_head != NULL) {
+		tv = mb_clock_timeval(m->t_head->deadline_ns - now);
+		evtimer_add(m->timeout_ev, &tv);
+		m->timeout_armed = 1;
+	}
 }
 
 /* ---- the ready list and retiring ---- */
@@ -180,6 +264,8 @@ mb_op_complete(struct mb_op *op, int status)
 		    (unsigned long long)op->cycle);
 		abort();
 	}
+	if (op->timed)
+		motor_untime(m, op);
 	op->end_ns = mb_clock_ns();
 	op->status = status;
 	op->state = MB_OP_DONE;
@@ -199,10 +285,93 @@ mb_op_aborting(const struct mb_op *op)
 	    memory_order_relaxed));
 }
 
+/* The error policy's verbs for a class, looked up once per motor. */
+static unsigned
+motor_verbs(struct mb_motor *m, int class)
+{
+	if (!(m->verbs[class] & MOTOR_VERBS_KNOWN)) {
+		m->verbs[class] = MOTOR_VERBS_KNOWN | (unsigned char)
+		    mb_errpolicy_verbs(m->env.errors, mb_errclass_name(class));
+	}
+	return (m->verbs[class] & ~MOTOR_VERBS_KNOWN);
+}
+
+/* The warn verb: a line per failed op, the first MOTOR_WARNINGS_FIRST of a
+ * motor, then one a second (an error storm must not turn the client into
+ * a logger); the summary counts the lines not shown. */
+static void
+motor_warn(struct mb_motor *m, const struct mb_op *op)
+{
+	if (m->warn_count >= MOTOR_WARNINGS_FIRST &&
+	    op->end_ns - m->warn_last_ns < 1000000000u) {
+		m->stats.warnings_dropped++;
+		return;
+	}
+	m->warn_count++;
+	m->warn_last_ns = op->end_ns;
+	fprintf(stderr, "moonbench: warning: %s: cycle %llu%s%s%s failed: %s "
+	    "(try %u)\n", m->env.alias != NULL ? m->env.alias : "activity",
+	    (unsigned long long)op->cycle, op->def != NULL ? ", op '" : "",
+	    op->def != NULL ? op->def->name : "", op->def != NULL ? "'" : "",
+	    mb_errclass_name(op->status), op->tries);
+}
+
+/* A failed op's last try: what the policy says, beyond retry. */
+static void
+motor_failed(struct mb_motor *m, const struct mb_op *op,
+    struct mb_opstats *s, unsigned verbs)
+{
+	struct hdr	**h;
+
+	/* The op that stops a run is counted, whatever the verbs say. */
+	if (verbs & (MB_ERRV_COUNT | MB_ERRV_STOP)) {
+		s->errors++;
+		s->by_class[op->status]++;
+		m->nerrors++;
+	} else
+		s->ignored++;
+	if (verbs & MB_ERRV_HISTOGRAM) {
+		/* Made at a class's first failure, never again. */
+		h = &m->stats.err_hist[op->status];
+		if (*h == NULL)
+			*h = mb_timer_new();
+		hdr_record(*h, (int64_t)(op->end_ns - op->start_ns));
+	}
+	if (verbs & MB_ERRV_WARN)
+		motor_warn(m, op);
+	if ((verbs & MB_ERRV_STOP) && m->cause == NULL)
+		motor_fail(m, xfmt("cycle %llu%s%s%s failed with %s, and "
+		    "errors= says stop for it",
+		    (unsigned long long)op->cycle, op->def != NULL ?
+		    " (op '" : "", op->def != NULL ? op->def->name : "",
+		    op->def != NULL ? "')" : "",
+		    mb_errclass_name(op->status)));
+}
+
+static void
+motor_record_ok(const struct mb_op *op, struct mb_opstats *s)
+{
+	uint64_t	from;
+
+	s->ok++;
+	hdr_record(s->t.service, (int64_t)(op->end_ns - op->start_ns));
+	if (s->t.response != NULL) {
+		/* Coordinated omission: from when it was due (or, without
+		 * a rate, from its first try). */
+		from = op->intended_ns != 0 ? op->intended_ns : op->first_ns;
+		hdr_record(s->t.response, (int64_t)(op->end_ns - from));
+	}
+	if (s->t.wait != NULL && op->intended_ns != 0)
+		hdr_record(s->t.wait, op->start_ns > op->intended_ns ?
+		    (int64_t)(op->start_ns - op->intended_ns) : 0);
+}
+
 static void
 motor_retire_ready(struct mb_motor *m)
 {
-	struct mb_op	*op;
+	struct mb_op		*op;
+	struct mb_opstats	*s;
+	unsigned		 verbs = 0;
 
 	while ((op = m->ready) != NULL) {
 		m->ready = op->next;
@@ -211,27 +380,35 @@ motor_retire_ready(struct mb_motor *m)
 		if (op->status == 0 && m->runtime != NULL)
 			mb_runtime_result(m->runtime, op,
 			    m->env.driver->push_result, m->action);
+		s = &m->stats.op[op->def != NULL ? op->def->index : 0];
+		if (op->status > 0) {
+			verbs = motor_verbs(m, op->status);
+			if ((verbs & MB_ERRV_RETRY) &&
+			    op->tries < m->env.maxtries &&
+			    !atomic_load_explicit(&m->aborting,
+			    memory_order_relaxed)) {
+				/* Same op, same ticket: it stays in flight
+				 * and goes out again before new cycles. */
+				s->retries++;
+				s->retries_by_class[op->status]++;
+				op->state = MB_OP_RETRY;
+				op->next = NULL;
+				*m->retry_tail = op;
+				m->retry_tail = &op->next;
+				m->nretry++;
+				continue;
+			}
+		}
 		if (op->status >= 0 && (op->cycle < m->env.warmup_end ||
-		    op->start_ns < m->warmup_until)) {
+		    op->first_ns < m->warmup_until)) {
 			/* Run, but kept out of every number. */
 			m->stats.warmup++;
 			m->nops++;
 		} else if (op->status == 0) {
-			hdr_record(m->stats.service,
-			    (int64_t)(op->end_ns - op->start_ns));
-			if (op->intended_ns != 0) {
-				/* Coordinated omission: from when it was due. */
-				hdr_record(m->stats.response,
-				    (int64_t)(op->end_ns - op->intended_ns));
-				hdr_record(m->stats.wait, op->start_ns >
-				    op->intended_ns ? (int64_t)(op->start_ns -
-				    op->intended_ns) : 0);
-			}
-			m->stats.ok++;
+			motor_record_ok(op, s);
 			m->nops++;
 		} else if (op->status > 0) {
-			m->stats.errors[op->status]++;
-			m->nerrors++;
+			motor_failed(m, op, s, verbs);
 			m->nops++;
 		} else
 			m->stats.aborted++;
@@ -337,6 +514,75 @@ motor_stride_paced(struct mb_motor *m)
 	return (0);
 }
 
+/* Hand a try to the driver. MB_SUBMIT_FULL leaves the op with the caller,
+ * as it was. */
+static enum mb_submit
+motor_submit(struct mb_motor *m, struct mb_op *op)
+{
+	op->state = MB_OP_INFLIGHT;
+	op->status = 0;
+	op->tries++;
+	op->start_ns = mb_clock_ns();
+	if (op->tries == 1)
+		op->first_ns = op->start_ns;
+	op->deadline_ns = 0;
+	if (m->env.timeout_ns != 0) {
+		op->deadline_ns = op->start_ns + m->env.timeout_ns;
+		/* A sync driver holds the thread: it checks the deadline. */
+		if (!m->sync)
+			motor_time(m, op);
+	}
+	if (m->env.driver->submit(m->action, op) == MB_SUBMIT_FULL) {
+		if (op->timed)
+			motor_untime(m, op);
+		op->tries--;
+		return (MB_SUBMIT_FULL);
+	}
+	return (MB_SUBMIT_OK);
+}
+
+/* A sync driver must complete an op before submit returns. */
+static int
+motor_sync_broken(struct mb_motor *m, struct mb_op *op)
+{
+	if (!m->sync || op->state != MB_OP_INFLIGHT)
+		return (0);
+	/* A driver bug: take the op back so nothing waits. */
+	m->env.driver->cancel(m->action, op);
+	op->state = MB_OP_FREE;
+	op->next = m->free;
+	m->free = op;
+	m->inflight--;
+	motor_fail(m, xfmt("driver '%s' did not complete a sync op before "
+	    "returning", m->env.driver->name));
+	return (1);
+}
+
+/* The first op of the retry queue goes out again: 0 when the driver is
+ * full (it stays first in line). */
+static int
+motor_pump_retry(struct mb_motor *m)
+{
+	struct mb_op	*op = m->retry_head;
+
+	if ((m->retry_head = op->next) == NULL)
+		m->retry_tail = &m->retry_head;
+	op->next = NULL;
+	m->nretry--;
+	if (motor_submit(m, op) == MB_SUBMIT_FULL) {
+		op->state = MB_OP_RETRY;
+		if ((op->next = m->retry_head) == NULL)
+			m->retry_tail = &op->next;
+		m->retry_head = op;
+		m->nretry++;
+		if (m->inflight == m->nretry)
+			motor_fail(m, xfmt("driver '%s' refused an op with "
+			    "nothing in flight", m->env.driver->name));
+		return (0);
+	}
+	return (!motor_sync_broken(m, op));
+}
+
 static void
 motor_pump(struct mb_motor *m)
 {
@@ -344,13 +590,13 @@ motor_pump(struct mb_motor *m)
 	struct mb_op		*op;
 	uint64_t		 cycle;
 	unsigned		 budget = MOTOR_PUMP_BUDGET;
-	int			 status;
+	int			 status, full = 0;
 
 	m->pump_scheduled = 0;
 	m->pumping = 1;
 	for (;;) {
 		motor_retire_ready(m);
-		if (!m->running || m->stopping || m->inflight >= m->limit)
+		if (!m->running)
 			break;
 		/* A command waits (a stop, say): let the loop serve it now,
 		 * not after the budget; wake_cb pumps again. */
@@ -363,6 +609,18 @@ motor_pump(struct mb_motor *m)
 			evtimer_add(m->yield_ev, &zero);
 			break;
 		}
+		/* Retries first: they are in flight already (even in a
+		 * drain), and they take no ticket. */
+		if (m->retry_head != NULL) {
+			if (!motor_pump_retry(m)) {
+				full = 1;
+				break;
+			}
+			budget--;
+			continue;
+		}
+		if (m->stopping || m->inflight >= m->limit)
+			break;
 		/* A cycle first: no ticket is waited for when none is left. */
 		if (!motor_next_cycle(m, &cycle))
 			break;
@@ -374,8 +632,7 @@ motor_pump(struct mb_motor *m)
 		m->free = op->next;
 		op->next = NULL;
 		op->cycle = cycle;
-		op->status = 0;
-		op->state = MB_OP_INFLIGHT;
+		op->tries = 0;
 		op->intended_ns = m->have_ticket ? m->ticket_ns :
 		    m->env.striderate != NULL ? m->stride_ns : 0;
 		m->have_ticket = 0;
@@ -387,14 +644,15 @@ motor_pump(struct mb_motor *m)
 		if (m->runtime != NULL &&
 		    (status = mb_runtime_render(m->runtime, op)) != 0) {
 			/* No values, no op: it fails without being sent. */
-			op->start_ns = mb_clock_ns();
+			op->state = MB_OP_INFLIGHT;
+			op->tries = 1;
+			op->start_ns = op->first_ns = mb_clock_ns();
 			mb_op_complete(op, status);
 			m->cur++;
 			budget--;
 			continue;
 		}
-		op->start_ns = mb_clock_ns();
-		if (d->submit(m->action, op) == MB_SUBMIT_FULL) {
+		if (motor_submit(m, op) == MB_SUBMIT_FULL) {
 			/* Not accepted: the cycle stays next in line, and so
 			 * do its tickets. */
 			if (m->env.striderate != NULL)
@@ -407,28 +665,27 @@ motor_pump(struct mb_motor *m)
 			op->next = m->free;
 			m->free = op;
 			m->inflight--;
-			if (m->inflight == 0) {
+			if (m->inflight == m->nretry) {
 				motor_fail(m, xfmt("driver '%s' refused an op "
 				    "with nothing in flight", d->name));
 			}
+			full = 1;
 			break;
 		}
 		m->cur++;
 		budget--;
-		if (m->sync && op->state == MB_OP_INFLIGHT) {
-			/* A driver bug: take the op back so nothing waits. */
-			d->cancel(m->action, op);
-			op->state = MB_OP_FREE;
-			op->next = m->free;
-			m->free = op;
-			m->inflight--;
-			motor_fail(m, xfmt("driver '%s' did not complete a "
-			    "sync op before returning", d->name));
+		if (motor_sync_broken(m, op))
 			break;
-		}
 	}
 	m->pumping = 0;
 	motor_retire_ready(m);
+	/* The last retire may have queued retries: they go out now (unless
+	 * the driver is full: a completion pumps again). */
+	if (m->retry_head != NULL && m->running && !full &&
+	    !m->pump_scheduled) {
+		m->pump_scheduled = 1;
+		event_active(m->pump_ev, EV_TIMEOUT, 0);
+	}
 	motor_finish_if_drained(m);
 }
 
@@ -456,15 +713,21 @@ motor_abort(struct mb_motor *m)
 	motor_retire_ready(m);
 	for (i = 0; i < m->npool && m->inflight > 0; i++) {
 		op = m->ops[i];
-		if (op->state != MB_OP_INFLIGHT)
+		if (op->state == MB_OP_INFLIGHT) {
+			if (op->timed)
+				motor_untime(m, op);
+			m->env.driver->cancel(m->action, op);
+		} else if (op->state != MB_OP_RETRY)
 			continue;
-		m->env.driver->cancel(m->action, op);
 		op->state = MB_OP_FREE;
 		op->next = m->free;
 		m->free = op;
 		m->inflight--;
 		m->stats.aborted++;
 	}
+	m->retry_head = NULL;
+	m->retry_tail = &m->retry_head;
+	m->nretry = 0;
 }
 
 static void
@@ -520,18 +783,13 @@ mb_motor_send(struct mb_motor *m, enum mb_motor_cmd cmd)
 static void
 motor_snap(struct mb_motor *m)
 {
-	struct hdr	*h;
+	struct mb_timers	t;
+	uint32_t		i;
 
-	h = m->stats.service;
-	m->stats.service = m->stats.iv_service;
-	m->stats.iv_service = h;
-	if (m->stats.response != NULL) {
-		h = m->stats.response;
-		m->stats.response = m->stats.iv_response;
-		m->stats.iv_response = h;
-		h = m->stats.wait;
-		m->stats.wait = m->stats.iv_wait;
-		m->stats.iv_wait = h;
+	for (i = 0; i < m->env.nslots; i++) {
+		t = m->stats.op[i].t;
+		m->stats.op[i].t = m->stats.iv[i];
+		m->stats.iv[i] = t;
 	}
 	atomic_store_explicit(&m->stats.snap_epoch, atomic_load_explicit(
 	    &m->want_epoch, memory_order_relaxed), memory_order_release);
@@ -615,16 +873,20 @@ motor_open(struct mb_motor *m)
 	m->pump_ev = event_new(m->base, -1, 0, motor_pump_cb, m);
 	m->yield_ev = evtimer_new(m->base, motor_pump_cb, m);
 	m->pace_ev = evtimer_new(m->base, motor_pump_cb, m);
+	m->timeout_ev = evtimer_new(m->base, motor_timeout_cb, m);
+	m->timeout_class = mb_errclass_intern("timeout");
 	if (m->wake_ev == NULL || m->pump_ev == NULL || m->yield_ev == NULL ||
-	    m->pace_ev == NULL ||
+	    m->pace_ev == NULL || m->timeout_ev == NULL ||
 	    event_add(m->wake_ev, NULL) != 0)
 		goto nobase;
 	/* Let libevent size its timer heap now, not at the first op. */
 	tv = mb_clock_timeval(3600ULL * 1000000000ULL);
 	evtimer_add(m->yield_ev, &tv);
 	evtimer_add(m->pace_ev, &tv);
+	evtimer_add(m->timeout_ev, &tv);
 	evtimer_del(m->yield_ev);
 	evtimer_del(m->pace_ev);
+	evtimer_del(m->timeout_ev);
 
 	memset(&aenv, 0, sizeof aenv);
 	aenv.base = m->base;
@@ -688,6 +950,9 @@ motor_close(struct mb_motor *m)
 	if (m->pace_ev != NULL)
 		event_free(m->pace_ev);
 	m->pace_ev = NULL;
+	if (m->timeout_ev != NULL)
+		event_free(m->timeout_ev);
+	m->timeout_ev = NULL;
 	if (m->pump_ev != NULL)
 		event_free(m->pump_ev);
 	if (m->wake_ev != NULL)
@@ -783,16 +1048,20 @@ mb_motor_join(struct mb_motor *m)
 void
 mb_motor_free(struct mb_motor *m)
 {
+	uint32_t	i;
+
 	if (m == NULL)
 		return;
 	mb_motor_join(m);
 	mb_notify_close(&m->wake);
-	hdr_free(m->stats.service);
-	hdr_free(m->stats.response);
-	hdr_free(m->stats.wait);
-	hdr_free(m->stats.iv_service);
-	hdr_free(m->stats.iv_response);
-	hdr_free(m->stats.iv_wait);
+	for (i = 0; i < m->env.nslots; i++) {
+		mb_opstats_free(&m->stats.op[i]);
+		mb_timers_free(&m->stats.iv[i]);
+	}
+	free(m->stats.op);
+	free(m->stats.iv);
+	for (i = 0; i < MB_ERRCLASS_MAX; i++)
+		hdr_free(m->stats.err_hist[i]);
 	free(m->cause);
 	free(m);
 }

@@ -17,8 +17,10 @@
 #include "driver.h"
 #include "errclass.h"
 #include "notify.h"
+#include "opstats.h"
 
 struct hdr;
+struct mb_errpolicy;
 struct mb_motor;
 struct mb_workload;
 struct mb_rate;
@@ -58,28 +60,36 @@ struct mb_motor_env {
 	uint64_t		 warmup_ns;	/* from GO: ops not measured */
 	uint64_t		 warmup_end;	/* cycles below: not measured */
 	const struct mb_notify	*notify;	/* posted on state changes */
+	const char		*alias;		/* the activity's, for warnings */
+	const struct mb_errpolicy *errors;	/* what failed ops do */
+	uint32_t		 maxtries;	/* with retry: tries per op */
+	uint64_t		 timeout_ns;	/* per try; 0: none */
+	uint32_t		 nslots;	/* ops of the block (at least 1) */
+	int			 response;	/* keep responsetime: a rate, or
+						   retries (from the 1st try) */
+	int			 wait;		/* keep waittime: a rate */
 };
 
 /* Counters the motor writes with plain stores; read after it ends, except
  * `ops` and `nerrors`, which progress and a:metrics() read while it runs. */
 struct mb_motor_stats {
 	_Atomic uint64_t	 ops;		/* retired ops */
-	_Atomic uint64_t	 nerrors;	/* of them failed (any class) */
-	uint64_t		 ok;
-	uint64_t		 errors[MB_ERRCLASS_MAX];
+	_Atomic uint64_t	 nerrors;	/* of them counted as errors */
 	uint64_t		 aborted;	/* cancelled in flight at the end */
 	uint64_t		 warmup;	/* run during warmup, not measured */
 	uint64_t		 cpu_ns;	/* the motor thread's CPU time */
+	uint64_t		 warnings_dropped; /* warn lines not printed */
 	_Atomic uint32_t	 inflight;	/* now (a gauge) */
 	uint32_t		 max_inflight;
-	struct hdr		*service;	/* successful ops' service time */
-	struct hdr		*response;	/* with a rate: from intended */
-	struct hdr		*wait;		/* with a rate: intended->start */
-	/* The last interval, swapped out by SNAP: the controller's until it
-	 * asks for the next one (it merges and resets them in between). */
-	struct hdr		*iv_service;
-	struct hdr		*iv_response;
-	struct hdr		*iv_wait;
+	/* Per op of the block (env.nslots): counts, and the timers recording
+	 * now; iv[] is the last interval, swapped out by SNAP: the
+	 * controller's until it asks for the next one (it merges and resets
+	 * them in between). */
+	struct mb_opstats	*op;
+	struct mb_timers	*iv;
+	/* The histogram verb: failed ops' service time by class (a whole
+	 * run's, made when a class first needs one). */
+	struct hdr		*err_hist[MB_ERRCLASS_MAX];
 	_Atomic uint64_t	 snap_epoch;	/* the SNAP served last */
 };
 

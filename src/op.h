@@ -18,6 +18,7 @@ enum mb_op_state {
 	MB_OP_FREE,		/* in the motor's pool */
 	MB_OP_INFLIGHT,		/* submitted, the action owns it */
 	MB_OP_DONE,		/* completed, on the motor's ready list */
+	MB_OP_RETRY,		/* failed, waiting to be tried again */
 };
 
 struct mb_op {
@@ -28,6 +29,14 @@ struct mb_op {
 	uint64_t	 intended_ns;	/* with a rate: its scheduled start */
 	uint64_t	 start_ns;	/* actual start (submit) */
 	uint64_t	 end_ns;	/* completion, set by mb_op_complete */
+	uint64_t	 first_ns;	/* the first try's start */
+	uint64_t	 deadline_ns;	/* with timeout=: the try fails then
+					   (sync drivers check it; async
+					   ops are timed out by the engine) */
+	uint32_t	 tries;		/* tries so far, this one included */
+	struct mb_op	*t_prev;	/* the motor's list of timed ops, */
+	struct mb_op	*t_next;	/* oldest first */
+	int		 timed;		/* on that list */
 	int		 status;	/* 0 success, an errclass id, or
 					   MB_OP_ABORTED */
 	enum mb_op_state state;

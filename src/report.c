@@ -139,7 +139,7 @@ mb_report_open(const char *dir, int argc, char **argv, char **cause)
 		    strerror(errno));
 		goto fail;
 	}
-	fprintf(r->csv, "activity,timer,start_s,length_s,count,p50_ns,p90_ns,"
+	fprintf(r->csv, "activity,op,timer,start_s,length_s,count,p50_ns,p90_ns,"
 	    "p99_ns,p999_ns,p9999_ns,max_ns,mean_ns\n");
 	if ((r->writer = hdr_log_writer_open(r->hlog, r->start_epoch,
 	    cause)) == NULL)
@@ -156,52 +156,111 @@ fail:
 	return (NULL);
 }
 
+/* One interval of one timer: a CSV row and an hlog line tagged
+ * ACTIVITY.OP.TIMER (OP "all" for every op of the activity). */
+static void
+report_interval_timer(struct mb_report *r, const char *alias,
+    const char *op, const char *timer, double start, double len,
+    const struct hdr *h)
+{
+	char	*tag, *cause = NULL;
+
+	fprintf(r->csv, "%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRId64 ",%"
+	    PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
+	    ",%.0f\n", alias, op, timer, start, len, hdr_count(h),
+	    hdr_percentile(h, 50), hdr_percentile(h, 90),
+	    hdr_percentile(h, 99), hdr_percentile(h, 99.9),
+	    hdr_percentile(h, 99.99), hdr_max(h), hdr_mean(h));
+	tag = xfmt("%s.%s.%s", alias, op, timer);
+	if (hdr_log_write(r->writer, tag, start, len, h, &cause) != 0) {
+		fprintf(stderr, "moonbench: --report-dir: %s\n", cause);
+		free(cause);
+		r->failed = 1;
+	}
+	free(tag);
+}
+
 void
 mb_report_interval(struct mb_report *r, const struct mb_activity *a)
 {
-	const char *const	*t;
-	const struct hdr	*h;
-	const char		*alias = mb_activity_config(a)->alias;
-	uint64_t		 s_ns, e_ns;
-	double			 start, len;
-	char			*tag, *cause = NULL;
+	const struct mb_activity_config	*cfg = mb_activity_config(a);
+	const char *const		*t;
+	const struct hdr		*h;
+	uint64_t			 s_ns, e_ns;
+	double				 start, len;
+	int				 op, nop;
 
 	mb_activity_interval_times(a, &s_ns, &e_ns);
 	start = s_ns > r->base_ns ? (double)(s_ns - r->base_ns) / 1e9 : 0;
 	len = e_ns > s_ns ? (double)(e_ns - s_ns) / 1e9 : 0;
-	for (t = report_timers; *t != NULL; t++) {
-		if ((h = mb_activity_interval_timer(a, *t)) == NULL)
-			continue;
-		fprintf(r->csv, "%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRId64 ",%"
-		    PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-		    ",%.0f\n", alias, *t, start, len, hdr_count(h),
-		    hdr_percentile(h, 50), hdr_percentile(h, 90),
-		    hdr_percentile(h, 99), hdr_percentile(h, 99.9),
-		    hdr_percentile(h, 99.99), hdr_max(h), hdr_mean(h));
-		/* Every op of the activity: op-level timers come later. */
-		tag = xfmt("%s.all.%s", alias, *t);
-		if (hdr_log_write(r->writer, tag, start, len, h, &cause) != 0) {
-			fprintf(stderr, "moonbench: --report-dir: %s\n", cause);
-			free(cause);
-			cause = NULL;
-			r->failed = 1;
+	nop = (int)mb_activity_totals(a)->nop;
+	for (op = -1; op < nop; op++) {
+		for (t = report_timers; *t != NULL; t++) {
+			if ((h = mb_activity_interval_timer(a, op, *t)) == NULL)
+				continue;
+			report_interval_timer(r, cfg->alias, op < 0 ? "all" :
+			    cfg->workload->block->ops[op].name, *t, start, len,
+			    h);
 		}
-		free(tag);
 	}
 	fflush(r->csv);
 	fflush(r->hlog);
 }
 
 static void
-report_timer_json(char **j, const char *name, const struct hdr *h)
+report_timer_obj(char **j, const struct hdr *h)
 {
-	report_cat(j, ", \"%s\": {\"count\": %" PRIu64 ", \"p50_ns\": %" PRId64
+	report_cat(j, "{\"count\": %" PRIu64 ", \"p50_ns\": %" PRId64
 	    ", \"p90_ns\": %" PRId64 ", \"p99_ns\": %" PRId64 ", \"p999_ns\": %"
 	    PRId64 ", \"p9999_ns\": %" PRId64 ", \"max_ns\": %" PRId64
-	    ", \"mean_ns\": %.0f}", name, hdr_count(h), hdr_percentile(h, 50),
+	    ", \"mean_ns\": %.0f}", hdr_count(h), hdr_percentile(h, 50),
 	    hdr_percentile(h, 90), hdr_percentile(h, 99),
 	    hdr_percentile(h, 99.9), hdr_percentile(h, 99.99), hdr_max(h),
 	    hdr_mean(h));
+}
+
+static void
+report_timer_json(char **j, const char *name, const struct hdr *h)
+{
+	report_cat(j, ", \"%s\": ", name);
+	report_timer_obj(j, h);
+}
+
+/* "name": {"c1": n, ...} for the classes with a count. */
+static void
+report_classes_json(char **j, const char *name, const uint64_t *by_class)
+{
+	int	c, first = 1;
+
+	report_cat(j, ", \"%s\": {", name);
+	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
+		if (by_class[c] == 0)
+			continue;
+		report_cat(j, "%s", first ? "" : ", ");
+		report_json_str(j, mb_errclass_name(c));
+		report_cat(j, ": %" PRIu64, by_class[c]);
+		first = 0;
+	}
+	report_cat(j, "}");
+}
+
+/* One op of the block: its counts and timers. */
+static void
+report_op_json(char **j, const char *name, const struct mb_opstats *o)
+{
+	report_json_str(j, name);
+	report_cat(j, ": {\"ops\": %" PRIu64 ", \"ok\": %" PRIu64
+	    ", \"errors\": %" PRIu64 ", \"ignored\": %" PRIu64
+	    ", \"retries\": %" PRIu64, o->ok + o->errors + o->ignored, o->ok,
+	    o->errors, o->ignored, o->retries);
+	report_classes_json(j, "errors_by_class", o->by_class);
+	report_classes_json(j, "retries_by_class", o->retries_by_class);
+	report_timer_json(j, "servicetime", o->t.service);
+	if (o->t.response != NULL)
+		report_timer_json(j, "responsetime", o->t.response);
+	if (o->t.wait != NULL)
+		report_timer_json(j, "waittime", o->t.wait);
+	report_cat(j, "}");
 }
 
 void
@@ -239,27 +298,38 @@ mb_report_activity(struct mb_report *r, const struct mb_activity *a)
 	report_cat(&j, "}, \"threads\": %u, \"async\": %u, \"rate\": %g",
 	    cfg->threads, cfg->async, cfg->rate);
 	report_cat(&j, ", \"elapsed_s\": %.6f, \"ops\": %" PRIu64 ", \"ok\": %"
-	    PRIu64 ", \"errors\": %" PRIu64 ", \"aborted\": %" PRIu64
-	    ", \"ops_per_s\": %.3f, \"errors_by_class\": {", secs, t->ops,
-	    t->ok, t->errors, t->aborted, secs > 0 ? (double)t->ops / secs :
-	    0);
-	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
-		if (t->by_class[c] == 0)
-			continue;
-		report_cat(&j, "%s", first ? "" : ", ");
-		report_json_str(&j, mb_errclass_name(c));
-		report_cat(&j, ": %" PRIu64, t->by_class[c]);
-		first = 0;
-	}
-	report_cat(&j, "}, \"warmup_ops\": %" PRIu64 ", \"max_inflight\": %u"
+	    PRIu64 ", \"errors\": %" PRIu64 ", \"ignored\": %" PRIu64
+	    ", \"retries\": %" PRIu64 ", \"aborted\": %" PRIu64
+	    ", \"ops_per_s\": %.3f", secs, t->ops, t->ok, t->errors,
+	    t->ignored, t->retries, t->aborted, secs > 0 ?
+	    (double)t->ops / secs : 0);
+	report_classes_json(&j, "errors_by_class", t->by_class);
+	report_classes_json(&j, "retries_by_class", t->retries_by_class);
+	report_cat(&j, ", \"warmup_ops\": %" PRIu64 ", \"max_inflight\": %u"
 	    ", \"client_cpu_s\": %.6f", t->warmup, t->max_inflight,
 	    (double)t->cpu_ns / 1e9);
 	report_timer_json(&j, "servicetime", t->service);
-	if (t->response != NULL) {
+	if (t->response != NULL)
 		report_timer_json(&j, "responsetime", t->response);
+	if (t->wait != NULL)
 		report_timer_json(&j, "waittime", t->wait);
+	report_cat(&j, ", \"error_histograms\": {");
+	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
+		if (t->err_hist[c] == NULL)
+			continue;
+		report_cat(&j, "%s", first ? "" : ", ");
+		report_json_str(&j, mb_errclass_name(c));
+		report_cat(&j, ": ");
+		report_timer_obj(&j, t->err_hist[c]);
+		first = 0;
 	}
-	report_cat(&j, "}");
+	report_cat(&j, "}, \"by_op\": {");
+	for (i = 0; i < t->nop; i++) {
+		report_cat(&j, "%s", i > 0 ? ", " : "");
+		report_op_json(&j, cfg->workload->block->ops[i].name,
+		    &t->op[i]);
+	}
+	report_cat(&j, "}}");
 	report_cat(&r->json, "%s", j);
 	free(j);
 	r->nacts++;

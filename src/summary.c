@@ -20,7 +20,8 @@ summary_range(char *buf, size_t len, const struct mb_activity_config *cfg)
 }
 
 static void
-summary_timer(FILE *f, const char *name, const struct hdr *h)
+summary_timer(FILE *f, const char *indent, const char *name,
+    const struct hdr *h)
 {
 	static const double	 pcts[] = { 50, 90, 99, 99.9, 99.99 };
 	static const char	*names[] = { "p50", "p90", "p99", "p99.9",
@@ -30,7 +31,7 @@ summary_timer(FILE *f, const char *name, const struct hdr *h)
 
 	if (hdr_count(h) == 0)
 		return;
-	fprintf(f, "  %-13s", name);
+	fprintf(f, "%s%-13s", indent, name);
 	for (i = 0; i < sizeof pcts / sizeof pcts[0]; i++) {
 		fprintf(f, "%s%s %s", i > 0 ? " " : "", names[i],
 		    mb_units_ns(b1, sizeof b1,
@@ -39,6 +40,65 @@ summary_timer(FILE *f, const char *name, const struct hdr *h)
 	fprintf(f, " max %s mean %s\n",
 	    mb_units_ns(b1, sizeof b1, (double)hdr_max(h)),
 	    mb_units_ns(b2, sizeof b2, hdr_mean(h)));
+}
+
+/* "(9 ok, 1 error, 2 ignored" with what is there; the caller closes it. */
+static void
+summary_outcomes(FILE *f, uint64_t ok, uint64_t errors, uint64_t ignored)
+{
+	fprintf(f, "(%" PRIu64 " ok, %" PRIu64 " error%s", ok, errors,
+	    errors == 1 ? "" : "s");
+	if (ignored != 0)
+		fprintf(f, ", %" PRIu64 " ignored", ignored);
+}
+
+/* "retries     12 (timeout 10, redis-error 2)" */
+static void
+summary_retries(FILE *f, const char *indent, uint64_t retries,
+    const uint64_t *by_class)
+{
+	int	c, first = 1;
+
+	if (retries == 0)
+		return;
+	fprintf(f, "%sretries     %" PRIu64 " (", indent, retries);
+	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
+		if (by_class[c] == 0)
+			continue;
+		fprintf(f, "%s%s %" PRIu64, first ? "" : ", ",
+		    mb_errclass_name(c), by_class[c]);
+		first = 0;
+	}
+	fprintf(f, ")\n");
+}
+
+/* With several ops in the block, each op's own line and timers. */
+static void
+summary_ops(FILE *f, const struct mb_activity *a, double secs)
+{
+	const struct mb_activity_config	*cfg = mb_activity_config(a);
+	const struct mb_activity_totals	*t = mb_activity_totals(a);
+	const struct mb_opstats		*o;
+	char				 b1[32];
+	uint64_t			 n;
+	uint32_t			 i;
+
+	if (t->nop < 2)
+		return;
+	for (i = 0; i < t->nop; i++) {
+		o = &t->op[i];
+		n = o->ok + o->errors + o->ignored;
+		fprintf(f, "  op %-9s %" PRIu64 " ", cfg->workload->block->
+		    ops[i].name, n);
+		summary_outcomes(f, o->ok, o->errors, o->ignored);
+		fprintf(f, "), %s op/s\n", mb_units_count(b1, sizeof b1,
+		    secs > 0 ? (double)n / secs : 0));
+		summary_retries(f, "    ", o->retries, o->retries_by_class);
+		summary_timer(f, "    ", "servicetime", o->t.service);
+		if (o->t.response != NULL)
+			summary_timer(f, "    ", "responsetime",
+			    o->t.response);
+	}
 }
 
 void
@@ -74,8 +134,8 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 		fprintf(f, ", striderate %g/s (stride %llu)", cfg->striderate,
 		    (unsigned long long)cfg->stride);
 	fputc('\n', f);
-	fprintf(f, "  ops         %" PRIu64 " (%" PRIu64 " ok, %" PRIu64
-	    " error%s", t->ops, t->ok, t->errors, t->errors == 1 ? "" : "s");
+	fprintf(f, "  ops         %" PRIu64 " ", t->ops);
+	summary_outcomes(f, t->ok, t->errors, t->ignored);
 	if (t->aborted != 0)
 		fprintf(f, ", %" PRIu64 " aborted in flight", t->aborted);
 	fprintf(f, "), %s op/s\n", mb_units_count(b2, sizeof b2,
@@ -83,16 +143,24 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	if (t->warmup != 0)
 		fprintf(f, "  warmup      %" PRIu64 " ops run first, not counted "
 		    "here\n", t->warmup);
+	summary_retries(f, "  ", t->retries, t->retries_by_class);
 	for (c = 1; c < MB_ERRCLASS_MAX; c++) {
 		if (t->by_class[c] != 0)
 			fprintf(f, "  error       %-20s %" PRIu64 "\n",
 			    mb_errclass_name(c), t->by_class[c]);
+		/* The histogram verb: how long the failures took. */
+		if (t->err_hist[c] != NULL)
+			summary_timer(f, "    ", mb_errclass_name(c),
+			    t->err_hist[c]);
 	}
-	summary_timer(f, "servicetime", t->service);
-	if (t->response != NULL) {
-		summary_timer(f, "responsetime", t->response);
-		summary_timer(f, "waittime", t->wait);
-	}
+	if (t->warnings_dropped != 0)
+		fprintf(f, "  warnings    %" PRIu64 " more not shown (after "
+		    "10, one a second per thread)\n", t->warnings_dropped);
+	summary_timer(f, "  ", "servicetime", t->service);
+	if (t->response != NULL)
+		summary_timer(f, "  ", "responsetime", t->response);
+	if (t->wait != NULL)
+		summary_timer(f, "  ", "waittime", t->wait);
 	/* The client's own cost: when it nears a core per thread, or ops
 	 * wait long behind their schedule, the client is the bottleneck. */
 	if (t->ops + t->warmup > 0) {
@@ -110,4 +178,5 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 			    (double)hdr_max(t->wait)));
 		fputc('\n', f);
 	}
+	summary_ops(f, a, rate_secs);
 }

@@ -27,10 +27,10 @@ assert a["params"]["rate"] == "1000"
 PY
 ok $? "summary.json parses and holds the run's counts and params"
 # Per-interval counts of servicetime add up to the total.
-total=$(awk -F, '$2 == "servicetime" { n += $5 } END { print n + 0 }' "$R/metrics.csv")
+total=$(awk -F, '$2 == "all" && $3 == "servicetime" { n += $6 } END { print n + 0 }' "$R/metrics.csv")
 [ "$total" -eq 2450 ]
 ok $? "metrics.csv: servicetime counts over the intervals add up to 2450 ($total)"
-rows=$(awk -F, '$2 == "servicetime"' "$R/metrics.csv" | wc -l)
+rows=$(awk -F, '$2 == "all" && $3 == "servicetime"' "$R/metrics.csv" | wc -l)
 [ "$rows" -ge 2 ]
 ok $? "metrics.csv: a row per interval ($rows)"
 head -n 1 "$R/histograms.hlog" | grep -qx '#\[Histogram log format version 1.3\]'

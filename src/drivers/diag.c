@@ -42,6 +42,9 @@ struct diag_shared {
 	char		*error_class;
 	uint64_t	 stall_cycle;	/* this cycle takes stall_ns */
 	uint64_t	 stall_ns;	/* 0: no stall */
+	uint64_t	 error_tries;	/* a failing cycle fails this many
+					   tries, then succeeds; 0: all */
+	uint64_t	 hang_every;	/* these ops never complete; 0: none */
 };
 
 struct diag_action {
@@ -49,6 +52,7 @@ struct diag_action {
 	struct event_base	*base;
 	int			 sync;
 	int			 error_id;
+	int			 timeout_id;	/* a sync op past its deadline */
 	/* Zero-delay async ops wait here for one batch event. */
 	struct mb_op		*now_head;
 	struct mb_op	       **now_tail;
@@ -73,6 +77,12 @@ static const struct mb_param_spec diag_params[] = {
 	  NULL },
 	{ "error_class", MB_PARAM_STRING, "diag-injected",
 	  "the error class injected failures are counted under", 0, 0, NULL },
+	{ "error_tries", MB_PARAM_COUNT, "0",
+	  "a failing cycle fails its first N tries only (so a retry "
+	  "succeeds); 0: every try", 0, 0, NULL },
+	{ "hang_every", MB_PARAM_COUNT, "0",
+	  "every N-th cycle's op never completes (a lost reply; timeout= "
+	  "ends it); 0 never", 0, 0, NULL },
 	{ "stall", MB_PARAM_STRING, NULL,
 	  "one slow op: CYCLE:DURATION (1000:500ms), to see what a stalled "
 	  "target does to response time", 0, 0, NULL },
@@ -124,10 +134,19 @@ diag_delay(const struct diag_shared *s, uint64_t cycle)
 }
 
 static int
-diag_fails(const struct diag_shared *s, uint64_t cycle)
+diag_hangs(const struct diag_shared *s, uint64_t cycle)
 {
-	size_t	lo = 0, hi = s->nerror_cycles, mid;
+	return (s->hang_every != 0 && (cycle + 1) % s->hang_every == 0);
+}
 
+static int
+diag_fails(const struct diag_shared *s, const struct mb_op *op)
+{
+	uint64_t	cycle = op->cycle;
+	size_t		lo = 0, hi = s->nerror_cycles, mid;
+
+	if (s->error_tries != 0 && op->tries > s->error_tries)
+		return (0);
 	if (s->error_every != 0 && (cycle + 1) % s->error_every == 0)
 		return (1);
 	while (lo < hi) {
@@ -270,6 +289,14 @@ diag_init(const struct mb_params *params, char **cause)
 	if ((v = mb_params_get(params, "stall")) != NULL &&
 	    diag_parse_stall(s, v, cause) != 0)
 		goto fail;
+	if ((v = mb_params_get(params, "error_tries")) != NULL &&
+	    mb_param_count("error_tries", v, 0, 0, &s->error_tries,
+	    cause) != 0)
+		goto fail;
+	if ((v = mb_params_get(params, "hang_every")) != NULL &&
+	    mb_param_count("hang_every", v, 0, 0, &s->hang_every,
+	    cause) != 0)
+		goto fail;
 	v = mb_params_get(params, "error_class");
 	if (v != NULL && *v == '\0') {
 		*cause = xstrdup("error_class: expected a class name, got ''");
@@ -294,8 +321,8 @@ diag_now_cb(evutil_socket_t fd, short what, void *arg)
 	a->now_tail = &a->now_head;
 	for (; op != NULL; op = next) {
 		next = op->next;
-		mb_op_complete(op, diag_fails(a->shared, op->cycle) ?
-		    a->error_id : 0);
+		mb_op_complete(op, diag_fails(a->shared, op) ? a->error_id :
+		    0);
 	}
 }
 
@@ -305,7 +332,7 @@ diag_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct mb_op		*op = arg;
 	struct diag_op		*d = mb_op_priv(op);
 
-	mb_op_complete(op, diag_fails(d->action->shared, op->cycle) ?
+	mb_op_complete(op, diag_fails(d->action->shared, op) ?
 	    d->action->error_id : 0);
 }
 
@@ -338,6 +365,7 @@ diag_open(const struct mb_action_env *env, char **cause)
 	a->base = env->base;
 	a->sync = env->async_limit == 0;
 	a->error_id = mb_errclass_intern(a->shared->error_class);
+	a->timeout_id = mb_errclass_intern("timeout");
 	a->now_tail = &a->now_head;
 	a->now_ev = event_new(env->base, -1, 0, diag_now_cb, a);
 	if (a->now_ev == NULL) {
@@ -378,16 +406,19 @@ diag_op_fini(void *arg, struct mb_op *op)
 }
 
 /* A sync op's delay: sleep until its end on the monotonic clock, in
- * slices, so an abort is noticed within one; -1 when aborted. */
+ * slices, so an abort is noticed within one: 0 when slept, -1 when
+ * aborted, 1 when the op's deadline (timeout=) came first. */
 static int
-diag_sleep(struct mb_op *op, uint64_t delay)
+diag_sleep(struct mb_op *op, uint64_t delay, int forever)
 {
 	struct timespec	ts;
 	uint64_t	end, now, step;
 
-	if (delay == 0)
+	if (delay == 0 && !forever)
 		return (0);
-	end = op->start_ns + delay;
+	end = forever ? UINT64_MAX : op->start_ns + delay;
+	if (op->deadline_ns != 0 && op->deadline_ns < end)
+		end = op->deadline_ns;
 	while ((now = mb_clock_ns()) < end) {
 		if (mb_op_aborting(op))
 			return (-1);
@@ -397,7 +428,7 @@ diag_sleep(struct mb_op *op, uint64_t delay)
 		ts.tv_nsec = step % 1000000000u;
 		nanosleep(&ts, NULL);
 	}
-	return (0);
+	return (end == op->deadline_ns ? 1 : 0);
 }
 
 static enum mb_submit
@@ -407,17 +438,22 @@ diag_submit(void *arg, struct mb_op *op)
 	struct diag_op		*d;
 	struct timeval		 tv;
 	uint64_t		 delay;
+	int			 hang, rc;
 
 	delay = diag_delay(a->shared, op->cycle);
+	hang = diag_hangs(a->shared, op->cycle);
 	if (a->sync) {
-		if (diag_sleep(op, delay) != 0) {
-			mb_op_complete(op, MB_OP_ABORTED);
+		if ((rc = diag_sleep(op, delay, hang)) != 0) {
+			mb_op_complete(op, rc < 0 ? MB_OP_ABORTED :
+			    a->timeout_id);
 			return (MB_SUBMIT_OK);
 		}
-		mb_op_complete(op, diag_fails(a->shared, op->cycle) ?
-		    a->error_id : 0);
+		mb_op_complete(op, diag_fails(a->shared, op) ? a->error_id :
+		    0);
 		return (MB_SUBMIT_OK);
 	}
+	if (hang)
+		return (MB_SUBMIT_OK);	/* the engine's timeout= ends it */
 	if (delay == 0) {
 		op->next = NULL;
 		*a->now_tail = op;
