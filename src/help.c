@@ -18,6 +18,9 @@ static const char *const help_global_options[] = {
 	"-q, --quiet", "no progress line and no summary",
 	"--report-dir DIR", "write DIR/summary.json, metrics.csv (a row per "
 	    "interval and timer) and histograms.hlog (HdrHistogram log)",
+	"--drain DURATION", "after Ctrl-C, SIGTERM or the end of a duration, "
+	    "wait this long (default 500ms) for ops in flight, then cancel "
+	    "and count them as aborted",
 	"--list-drivers", "the drivers and what they drive",
 	"--list-scenarios FILE", "a workload's scenarios and what they do",
 	"--help [TOPIC]", "this text, a driver's params (--help diag), the "

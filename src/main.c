@@ -29,7 +29,7 @@ struct main_opts {
 
 static const char *const main_option_names[] = {
 	"--progress", "--quiet", "--list-drivers", "--list-scenarios",
-	"--report-dir", "--help", "--version", NULL
+	"--report-dir", "--drain", "--help", "--version", NULL
 };
 
 static int
@@ -38,6 +38,19 @@ main_usage_error(char *cause)
 	fprintf(stderr, "moonbench: %s\n", cause);
 	free(cause);
 	return (MB_EXIT_USAGE);
+}
+
+/* --drain=DUR: how long a stop waits for ops in flight. */
+static int
+main_drain(struct main_opts *o, const char *v, char **cause)
+{
+	if (mb_param_duration("--drain", v, &o->control.drain_ns, cause) != 0)
+		return (-1);
+	if (o->control.drain_ns > 3600ULL * 1000000000ULL) {
+		*cause = xfmt("--drain: expected at most 1h, got '%s'", v);
+		return (-1);
+	}
+	return (0);
 }
 
 static int
@@ -124,7 +137,18 @@ main_options(struct main_opts *o, int *argc, char **argv, char **cause)
 			}
 			o->list_scenarios = argv[++i];
 		}
-		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+		else if (strncmp(a, "--drain=", 8) == 0) {
+			if (main_drain(o, a + 8, cause) != 0)
+				return (-1);
+		} else if (strcmp(a, "--drain") == 0) {
+			if (i + 1 == *argc) {
+				*cause = xstrdup("--drain: expected a duration "
+				    "like 500ms");
+				return (-1);
+			}
+			if (main_drain(o, argv[++i], cause) != 0)
+				return (-1);
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o->control.quiet = 1;
 		else if (strncmp(a, "--progress=", 11) == 0) {
 			if (main_progress(o, a + 11, cause) != 0)

@@ -48,7 +48,7 @@ stage() {	# stage NAME DIR CONFIGURE-FLAGS [make check args...]
 stage "plain build, -Werror, make check" build-check "--enable-werror"
 stage "ASan + UBSan, make check" build-asan "--enable-werror --enable-sanitizers"
 stage "TSan, engine tests" build-tsan "--enable-werror --enable-tsan" \
-	TESTS="tests/test_cycles tests/test_engine tests/test_diag tests/test_workload tests/scenario.sh"
+	TESTS="tests/test_cycles tests/test_engine tests/test_diag tests/test_workload tests/test_errors tests/scenario.sh"
 echo "== make distcheck"
 t0=$(date +%s)
 (cd build-check && make -j"$jobs" distcheck \
