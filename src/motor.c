@@ -278,6 +278,18 @@ mb_op_complete(struct mb_op *op, int status)
 	}
 }
 
+void
+mb_op_fatal(struct mb_op *op, char *cause)
+{
+	struct mb_motor	*m = op->motor;
+
+	if (m->cause == NULL)
+		motor_fail(m, xfmt("driver '%s': %s", m->env.driver->name,
+		    cause));
+	free(cause);
+	mb_op_complete(op, MB_OP_ABORTED);
+}
+
 int
 mb_op_aborting(const struct mb_op *op)
 {

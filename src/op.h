@@ -69,6 +69,15 @@ mb_op_priv(struct mb_op *op)
 void	mb_op_complete(struct mb_op *op, int status);
 
 /*
+ * The op can never run, whatever the cycle (SQL the server refuses to
+ * prepare, say): its motor stops and errors with cause (taken over), so the
+ * activity ends with exit 1 and that message, rather than counting the same
+ * failure every cycle. Completes the op (counted as aborted). Called on the
+ * motor's thread, like mb_op_complete.
+ */
+void	mb_op_fatal(struct mb_op *op, char *cause);
+
+/*
  * True once the controller asked the op's motor to abort (a stop's drain
  * ran out). A sync driver blocked in submit polls it to give up early and
  * complete the op with MB_OP_ABORTED; async drivers get cancel() instead.
