@@ -171,10 +171,14 @@ size_t
 mb_template_render(const struct mb_template *t, const struct mb_text *values,
     char *out, size_t cap)
 {
-	const struct template_seg	*s, *end = t->segs + t->nsegs;
+	const struct template_seg	*s, *end;
 	const char			*src;
 	size_t				 n, total = 0;
 
+	/* An empty template has no segments: segs + 0 would be NULL + 0, UB. */
+	if (t->nsegs == 0)
+		return (0);
+	end = t->segs + t->nsegs;
 	for (s = t->segs; s != end; s++) {
 		if (s->binding < 0) {
 			src = s->ptr;

@@ -4,7 +4,8 @@
 #   1. a -Werror build and `make check` (unit and integration tests),
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build and `make check`,
 #   3. a ThreadSanitizer build and the engine and scenario tests,
-#   4. `make distcheck`,
+#   4. the libFuzzer harnesses, 60 s each, in a clang build (tests/fuzz/run.sh),
+#   5. `make distcheck`,
 # printing how long each stage took. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake pkg-config libluajit-5.1-dev
 	libevent-dev libcmocka-dev zlib1g-dev bc time python3
-	openjdk-17-jre-headless libhdrhistogram-java"
+	openjdk-17-jre-headless libhdrhistogram-java
+	clang libclang-rt-14-dev"
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $packages 2>&1 |
 	awk '!/install ok installed/ { print $NF }' || true)
 if [ -n "$missing" ]; then
@@ -49,6 +51,11 @@ stage "plain build, -Werror, make check" build-check "--enable-werror"
 stage "ASan + UBSan, make check" build-asan "--enable-werror --enable-sanitizers"
 stage "TSan, engine tests" build-tsan "--enable-werror --enable-tsan" \
 	TESTS="tests/test_cycles tests/test_engine tests/test_diag tests/test_workload tests/test_errors tests/scenario.sh"
+echo "== fuzzers, 60 s each"
+t0=$(date +%s)
+rm -rf build-fuzz
+tests/fuzz/run.sh 60 || { echo "== fuzzers FAILED"; exit 1; }
+summary="$summary$(printf '%-32s %4ds' "fuzzers, 60 s each" $(( $(date +%s) - t0 )))\n"
 echo "== make distcheck"
 t0=$(date +%s)
 (cd build-check && make -j"$jobs" distcheck \
@@ -57,9 +64,11 @@ summary="$summary$(printf '%-32s %4ds' "make distcheck" $(( $(date +%s) - t0 )))
 
 printf '\n== stages\n%b' "$summary"
 # Every test result of every stage (automake's .trs files), one line.
-passed=$(cat build-check/tests/*.trs build-asan/tests/*.trs build-tsan/tests/*.trs |
+passed=$(cat build-check/tests/*.trs build-asan/tests/*.trs build-tsan/tests/*.trs \
+	build-check/tests/fuzz/*.trs build-asan/tests/fuzz/*.trs |
 	grep -c '^:test-result: PASS' || true)
-failed=$(cat build-check/tests/*.trs build-asan/tests/*.trs build-tsan/tests/*.trs |
+failed=$(cat build-check/tests/*.trs build-asan/tests/*.trs build-tsan/tests/*.trs \
+	build-check/tests/fuzz/*.trs build-asan/tests/fuzz/*.trs |
 	grep -c -E '^:test-result: (FAIL|ERROR|XPASS)' || true)
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
