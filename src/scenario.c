@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,19 @@ scenario_fail(struct scenario *s, char *cause)
 	s->running = 0;
 	mb_control_stop_all(s->ctl);
 	scenario_maybe_quit(s);
+}
+
+/* Raise a message without a position: moonbench's Lua wrappers re-raise
+ * it at the scenario's line, not at theirs. */
+static int
+scenario_raise(lua_State *L, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	return (lua_error(L));
 }
 
 /* A value of an mb.start table as param text. */
@@ -160,7 +174,7 @@ scenario_l_start(lua_State *L)
 		if (lua_type(L, -2) != LUA_TSTRING ||
 		    (text = scenario_text(L, -1, buf, sizeof buf)) == NULL) {
 			mb_params_free(&p);
-			return (luaL_error(L, "mb.start: param '%s' must be a "
+			return (scenario_raise(L, "mb.start: param '%s' must be a "
 			    "number, a string or a boolean", lua_type(L, -2) ==
 			    LUA_TSTRING ? lua_tostring(L, -2) : "?"));
 		}
@@ -252,7 +266,7 @@ scenario_l_set(lua_State *L, int threads)
 		return (0);
 	}
 	if (n != floor(n) || n < 1 || n > 4294967295.0)
-		return (luaL_error(L, "a.%s: expected a whole number above 0, "
+		return (scenario_raise(L, "a.%s: expected a whole number above 0, "
 		    "got %f", threads ? "threads" : "async", n));
 	rc = threads ? mb_activity_set_threads(a, (uint32_t)n, &cause) :
 	    mb_activity_set_async(a, (uint32_t)n, &cause);
@@ -357,7 +371,7 @@ scenario_l_duration(lua_State *L)
 
 	if (lua_type(L, 1) == LUA_TNUMBER) {
 		if (lua_tonumber(L, 1) < 0 || lua_tonumber(L, 1) > 1e9)
-			return (luaL_error(L, "mb.sleep: expected seconds from "
+			return (scenario_raise(L, "mb.sleep: expected seconds from "
 			    "0, got %f", lua_tonumber(L, 1)));
 		lua_pushnumber(L, lua_tonumber(L, 1));
 		return (1);
@@ -548,18 +562,22 @@ scenario_names(lua_State *L)
 	return (list != NULL ? list : xstrdup("(none)"));
 }
 
+/* A workload without scenarios runs its main block. */
+static const char scenario_main_block[] = "require('moonbench').run({})";
+
 /* Push the scenario's function (from the table on top). */
 static int
 scenario_find(struct scenario *s, char **cause)
 {
 	lua_State	*L = s->L;
+	const char	*type;
 	char		*names;
 
 	lua_getfield(L, -1, "scenarios");
 	if (lua_isnil(L, -1) && strcmp(s->name, "default") == 0) {
 		/* No scenarios: the default runs the default block. */
 		lua_pop(L, 1);
-		return (luaL_loadstring(L, "require('moonbench').run({})") ==
+		return (luaL_loadbuffer(L, scenario_main_block, strlen(scenario_main_block), "=(its main block)") ==
 		    0 ? 0 : -1);
 	}
 	if (!lua_istable(L, -1)) {
@@ -574,10 +592,16 @@ scenario_find(struct scenario *s, char **cause)
 		lua_remove(L, -2);
 	}
 	if (!lua_isfunction(L, -1)) {
+		type = lua_typename(L, lua_type(L, -1));
 		lua_pop(L, 1);
 		names = scenario_names(L);
-		*cause = xfmt("%s: no scenario '%s'; the scenarios are %s",
-		    s->file, s->name, names);
+		if (strcmp(type, "nil") != 0)
+			*cause = xfmt("%s: scenario '%s' is a %s; a scenario is "
+			    "a function, or a table with run = function",
+			    s->file, s->name, type);
+		else
+			*cause = xfmt("%s: no scenario '%s'; the scenarios "
+			    "are %s", s->file, s->name, names);
 		free(names);
 		return (-1);
 	}
@@ -652,7 +676,13 @@ mb_scenario_run(const char *file, const char *name,
 		rc = MB_EXIT_INTERRUPTED;
 	else if (s.cause != NULL) {
 		*cause = xfmt("%s: scenario '%s': %s", file, s.name, s.cause);
-		rc = MB_EXIT_FAILED;
+		/* An activity that errored failed the run; any other error
+		 * is the script's (a refused param, a Lua error). */
+		rc = MB_EXIT_USAGE;
+		for (i = 0; i < s.nacts; i++) {
+			if (mb_activity_state(s.acts[i]) == MB_STATE_ERRORED)
+				rc = MB_EXIT_FAILED;
+		}
 	} else
 		rc = MB_EXIT_OK;
 out:

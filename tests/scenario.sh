@@ -196,7 +196,7 @@ ok $? "--list-scenarios on a workload without scenarios says so"
 t0=$(now_ns)
 run_mb "$ERRS" broken --progress=off
 t5_ms=$(ms_since "$t0")
-expect_rc 1 "a Lua error in a scenario: exit 1"
+expect_rc 2 "a Lua error in a scenario: exit 2 (the script's error)"
 line=$(line_of "-- the error line" "$ERRS")
 expect_err_contains "scenario_errors.lua:$line:" \
     "a Lua error in a scenario: file:line of the error"
@@ -216,7 +216,7 @@ run_mb "$ERRS" bind --progress=off
 ok $? "the bind block with its default binding: exit 0, 3 ops"
 
 run_mb "$ERRS" bind field=nokey --progress=off
-expect_rc 1 "a step with an unknown binding: exit 1"
+expect_rc 2 "a step with an unknown binding: exit 2 (the script's error)"
 expect_err_contains "unknown binding 'nokey'" \
     "a step with an unknown binding: the message names the binding"
 expect_err_contains "block 'bind'" \
@@ -254,14 +254,14 @@ expect_err_lacks "not reached" "SIGINT during mb.sleep: no next step"
 # 8. Setters of a running activity.
 
 run_mb "$ERRS" rate --progress=off
-expect_rc 1 "a.rate = 100: exit 1"
+expect_rc 2 "a.rate = 100: exit 2 (the script's error)"
 expect_err_contains "runs without a limit; start it with rate=R" "a.rate = 100 without rate=: the message says why"
 expect_err_contains "scenario_errors.lua:$(line_of 'a.rate = 100' "$ERRS"): a.rate" \
     "a.rate = 100: the message has the scenario's file:line"
 expect_err_contains "main (diag): stopped in" "a.rate = 100: the activity was stopped"
 
 run_mb "$ERRS" nothreads --progress=off
-expect_rc 1 "a.threads = 0: exit 1"
+expect_rc 2 "a.threads = 0: exit 2 (the script's error)"
 expect_err_contains "a.threads: expected a whole number above 0, got 0" \
     "a.threads = 0: the message names threads and what it takes"
 expect_err_contains "main (diag): stopped in" "a.threads = 0: the activity was stopped"

@@ -66,9 +66,11 @@ return function(mb, core)
     return core.metrics(rawget(self, "handle"))
   end
 
-  function mb.start(t)
+  -- level: where a refusal points (the scenario's line calling mb.start
+  -- or mb.run), not at this file.
+  local function start(t, level)
     if t ~= nil and type(t) ~= "table" then
-      error("mb.start: expected a table of params, got " .. type(t), 2)
+      error("mb.start: expected a table of params, got " .. type(t), level)
     end
     local values, pinned = {}, {}
     for k, v in pairs(t or {}) do
@@ -78,16 +80,25 @@ return function(mb, core)
       end
       values[k] = v
     end
-    return setmetatable({ handle = core.start(values, pinned) }, Activity)
+    local ok, h = pcall(core.start, values, pinned)
+    if not ok then error(h, level) end
+    return setmetatable({ handle = h }, Activity)
+  end
+
+  function mb.start(t)
+    return (start(t, 3))
   end
 
   function mb.run(t)
-    return mb.start(t):await()
+    local a = start(t, 3)
+    return a:await()
   end
 
   -- mb.sleep("5s") or mb.sleep(0.5) (seconds)
   function mb.sleep(d)
-    coroutine.yield("sleep", core.duration(d))
+    local ok, secs = pcall(core.duration, d)
+    if not ok then error(secs, 2) end
+    coroutine.yield("sleep", secs)
   end
 
   function mb.log(...)
