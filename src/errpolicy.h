@@ -12,7 +12,8 @@
  *   warn       a line on stderr naming the activity, op, cycle and class
  *   count      the failed op is counted under its class
  *   retry      the op is tried again, up to maxtries tries in all; the
- *              other verbs apply to its last try only
+ *              other verbs apply to its last try only (retry alone:
+ *              then warn,count)
  *   ignore     nothing (the op is neither counted as an error nor shown)
  *   histogram  a latency histogram of the failed ops, per class
  *

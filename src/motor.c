@@ -420,6 +420,10 @@ motor_retire_ready(struct mb_motor *m)
 			motor_record_ok(op, s);
 			m->nops++;
 		} else if (op->status > 0) {
+			/* Retries ran out and nothing else was said: the
+			 * default, so no failure goes unseen. */
+			if (verbs == MB_ERRV_RETRY)
+				verbs |= MB_ERRV_WARN | MB_ERRV_COUNT;
 			motor_failed(m, op, s, verbs);
 			m->nops++;
 		} else

@@ -115,9 +115,13 @@ mb_summary_print(FILE *f, const struct mb_activity *a)
 	rate_secs = cfg->warmup_ns != 0 && t->elapsed_ns > cfg->warmup_ns ?
 	    (double)(t->elapsed_ns - cfg->warmup_ns) / 1e9 : secs;
 	summary_range(range, sizeof range, cfg);
-	fprintf(f, "%s (%s): %s in %s\n", cfg->alias, cfg->driver->name,
-	    mb_state_name(mb_activity_state(a)),
-	    mb_units_ns(b1, sizeof b1, (double)t->elapsed_ns));
+	if (mb_activity_started_ns(a) == 0)	/* never passed its start */
+		fprintf(f, "%s (%s): %s before it started\n", cfg->alias,
+		    cfg->driver->name, mb_state_name(mb_activity_state(a)));
+	else
+		fprintf(f, "%s (%s): %s in %s\n", cfg->alias,
+		    cfg->driver->name, mb_state_name(mb_activity_state(a)),
+		    mb_units_ns(b1, sizeof b1, (double)t->elapsed_ns));
 	if (cfg->shard_count > 1)
 		fprintf(f, "  cycles      %s, shard %u/%u\n", range,
 		    cfg->shard_index, cfg->shard_count);

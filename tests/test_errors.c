@@ -256,6 +256,15 @@ test_retry_runs_out(void **state)
 	assert_int_equal(t->retries, 20);
 	mb_activity_free(a);
 
+	/* retry alone: an op whose tries ran out is still counted. */
+	a = diag_run("cycles=100 async=4 error_every=10 error_class=e-always "
+	    "maxtries=2 errors=e-always:retry", MB_EXIT_OK, MB_STATE_FINISHED);
+	t = mb_activity_totals(a);
+	assert_int_equal(t->errors, 10);
+	assert_int_equal(t->ignored, 0);
+	assert_int_equal(t->retries, 10);
+	mb_activity_free(a);
+
 	/* Sync ops retry too. */
 	a = diag_run("cycles=100 error_every=10 error_class=e-always "
 	    "maxtries=4 errors=e-always:retry,count", MB_EXIT_OK,
