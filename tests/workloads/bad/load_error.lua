@@ -1,0 +1,3 @@
+local mb = require "moonbench"
+
+error("bad")

@@ -1,0 +1,1 @@
+return { driver = "stdout" }

@@ -1,0 +1,1 @@
+return { blocks = { main = { ops = { x = "X" } } } }

@@ -1,0 +1,5 @@
+return {
+  driver = "stdout",
+  blocks = { main = { ops = { x = "a" } } }
+  description = "missing comma above"
+}
