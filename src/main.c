@@ -74,7 +74,9 @@ main_progress(struct main_opts *o, const char *v, char **cause)
 static const char *
 main_nearest_option(const char *arg)
 {
-	struct mb_param_spec		 specs[8];
+	/* One per name, and the terminating empty one. */
+	struct mb_param_spec		 specs[sizeof main_option_names /
+					    sizeof main_option_names[0]];
 	const struct mb_param_spec	*tables[2] = { specs, NULL };
 	size_t				 i;
 
