@@ -6,11 +6,13 @@
 #include "drivers.h"
 
 extern const struct mb_driver mb_driver_diag;
+extern const struct mb_driver mb_driver_redis;
 extern const struct mb_driver mb_driver_sqlite;
 extern const struct mb_driver mb_driver_stdout;
 
 static const struct mb_driver *const drivers_table[] = {
 	&mb_driver_diag,
+	&mb_driver_redis,
 	&mb_driver_sqlite,
 	&mb_driver_stdout,
 	NULL

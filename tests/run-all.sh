@@ -15,6 +15,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages="build-essential autoconf automake pkg-config libluajit-5.1-dev
 	libevent-dev libcmocka-dev zlib1g-dev bc time python3
 	openjdk-17-jre-headless libhdrhistogram-java
+	libhiredis-dev redis-server redis-tools
 	libsqlite3-dev sqlite3
 	clang libclang-rt-14-dev"
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $packages 2>&1 |
