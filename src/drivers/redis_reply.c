@@ -69,6 +69,9 @@ redis_reply_reader(const redisReadTask *t, int *real)
 	return (mb_op_priv(op));
 }
 
+/* Element slots an array gets before its elements come (see below). */
+#define REDIS_ARRAY_PREALLOC	1024
+
 /* A reply object of type (the task's type is the bulk's or the array's
  * for a nil). */
 static void *
@@ -77,6 +80,7 @@ redis_reply_make(const redisReadTask *t, int type, const char *str, size_t len,
 {
 	struct redis_obj	*o, *parent = NULL;
 	struct redis_op		*p = NULL;
+	size_t			 n;
 	int			 real;
 
 	if (t->parent != NULL) {
@@ -118,14 +122,32 @@ redis_reply_make(const redisReadTask *t, int type, const char *str, size_t len,
 		o->r.integer = integer;
 		break;
 	case REDIS_REPLY_ARRAY:
-		o->r.elements = (size_t)elements;
+		/*
+		 * Room for the elements the header declares, but at most
+		 * REDIS_ARRAY_PREALLOC: the count is the peer's word, and
+		 * "*2000000000\r\n" (13 bytes, from a broken stream) had
+		 * xcalloc ask for 16 GB and end the run before any element
+		 * came (tests/fuzz/regress/resp). Past that the array grows
+		 * as elements arrive (below); r.elements counts those made.
+		 */
 		if (elements > 0)
-			o->r.element = xcalloc((size_t)elements,
+			o->r.element = xcalloc(elements < REDIS_ARRAY_PREALLOC ?
+			    (size_t)elements : REDIS_ARRAY_PREALLOC,
 			    sizeof *o->r.element);
 		break;
 	}
-	if (parent != NULL)
+	if (parent != NULL) {
+		/* Elements come in order; the room doubles from the
+		 * preallocated, up to the declared count (t->parent's). */
+		n = parent->r.elements;
+		if (n >= REDIS_ARRAY_PREALLOC && (n & (n - 1)) == 0)
+			parent->r.element = xreallocarray(parent->r.element,
+			    n * 2 < (size_t)t->parent->elements ? n * 2 :
+			    (size_t)t->parent->elements,
+			    sizeof *parent->r.element);
 		parent->r.element[t->idx] = &o->r;
+		parent->r.elements = (size_t)t->idx + 1;
+	}
 	return (o);
 }
 
