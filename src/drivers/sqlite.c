@@ -244,6 +244,9 @@ sqlite_pragma(sqlite3 *db, const char *sql, char **value, char **cause)
 	return (0);
 }
 
+/* How long opening a connection waits for another's lock. */
+#define SQLITE_OPEN_WAIT_MS	10000
+
 /* Open path and apply the journal and synchronous modes. */
 static sqlite3 *
 sqlite_connect(const struct sqlite_shared *s, char **cause)
@@ -261,7 +264,10 @@ sqlite_connect(const struct sqlite_shared *s, char **cause)
 		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(db, (int)(s->busy_ns / 1000000));
+	/* Opening waits for the other motors' opens (they set the same
+	 * modes at once), however short busy_timeout is for ops: the op's
+	 * busy handler replaces this one after. */
+	sqlite3_busy_timeout(db, SQLITE_OPEN_WAIT_MS);
 	sql = xfmt("PRAGMA journal_mode=%s", s->journal);
 	rc = sqlite_pragma(db, sql, &mode, &why);
 	free(sql);
