@@ -306,7 +306,7 @@ compile_weighted(struct compile *c, lua_State *L, struct binding_step *st,
 	double		*w = NULL;
 	size_t		 n, k;
 	int		 type = -1, rc = -1;
-	char		*why = NULL;
+	char		*why = NULL, *copy;
 
 	lua_rawgeti(L, -1, 2);
 	if (nargs != 1 || !lua_istable(L, -1) || lua_objlen(L, -1) == 0) {
@@ -335,9 +335,12 @@ compile_weighted(struct compile *c, lua_State *L, struct binding_step *st,
 		w[k] = lua_tonumber(L, -1);
 		if (type == LUA_TSTRING) {
 			st->choices[k].type = MB_VALUE_TEXT;
+			/* Every byte, a NUL too (xstrndup would stop). */
 			st->choices[k].t.len = lua_objlen(L, -2);
-			st->choices[k].t.ptr = xstrndup(lua_tostring(L, -2),
-			    st->choices[k].t.len);
+			copy = xmalloc(st->choices[k].t.len + 1);
+			memcpy(copy, lua_tostring(L, -2),
+			    st->choices[k].t.len + 1);
+			st->choices[k].t.ptr = copy;
 		} else if (steps_whole(lua_tonumber(L, -2))) {
 			st->choices[k].type = MB_VALUE_INT;
 			st->choices[k].i = (int64_t)lua_tonumber(L, -2);
@@ -612,10 +615,15 @@ bindings_steps_compile(struct compile *c, lua_State *L, struct binding_step *st)
 	case STEP_FIXED:
 		lua_rawgeti(L, -1, 2);
 		if (lua_type(L, -1) == LUA_TSTRING) {
+			char	*copy;
+
 			st->fixed.type = MB_VALUE_TEXT;
+			/* The whole string: a NUL in it is a byte like any
+			 * other (xstrndup would stop there). */
 			st->fixed.t.len = lua_objlen(L, -1);
-			st->fixed.t.ptr = xstrndup(lua_tostring(L, -1),
-			    st->fixed.t.len);
+			copy = xmalloc(st->fixed.t.len + 1);
+			memcpy(copy, lua_tostring(L, -1), st->fixed.t.len + 1);
+			st->fixed.t.ptr = copy;
 		} else if (lua_type(L, -1) == LUA_TNUMBER &&
 		    steps_whole(lua_tonumber(L, -1))) {
 			st->fixed.type = MB_VALUE_INT;

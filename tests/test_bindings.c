@@ -668,6 +668,21 @@ test_tostring(void **state)
 }
 
 static void
+test_fixed_binary(void **state)
+{
+	struct fx		*fx;
+	const struct mb_text	*t;
+
+	/* A constant holding a NUL keeps every byte after it. */
+	fx = fx_ok("z = b.fixed('a\\0b\\255c')");
+	t = mb_binding_values_text(fx->vals, 7, fx_index(fx, "z"));
+	assert_non_null(t);
+	assert_int_equal(t->len, 5);
+	assert_memory_equal(t->ptr, "a\0b\377c", 5);
+	fx_free(fx);
+}
+
+static void
 test_format(void **state)
 {
 	struct fx	*fx;
@@ -1451,6 +1466,7 @@ main(void)
 		cmocka_unit_test(test_weighted),
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_tostring),
+		cmocka_unit_test(test_fixed_binary),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_alnum),
 		cmocka_unit_test(test_printable),
