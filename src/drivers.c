@@ -6,12 +6,14 @@
 #include "drivers.h"
 
 extern const struct mb_driver mb_driver_diag;
+extern const struct mb_driver mb_driver_pg;
 extern const struct mb_driver mb_driver_redis;
 extern const struct mb_driver mb_driver_sqlite;
 extern const struct mb_driver mb_driver_stdout;
 
 static const struct mb_driver *const drivers_table[] = {
 	&mb_driver_diag,
+	&mb_driver_pg,
 	&mb_driver_redis,
 	&mb_driver_sqlite,
 	&mb_driver_stdout,
