@@ -70,6 +70,7 @@ row_runnable() {
 	case $1 in
 	*sqlite*) have_driver sqlite || why="the sqlite driver is not built" ;;
 	*redis*) have_driver redis || why="the redis driver is not built" ;;
+	*driver=pg*) have_driver pg || why="the pg driver is not built" ;;
 	esac
 	[ -n "$why" ] && return 1
 	case $1 in
