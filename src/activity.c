@@ -113,11 +113,11 @@ activity_timers_new(struct mb_activity *a)
 	a->op_iv = xcalloc(a->nslots, sizeof *a->op_iv);
 	a->op_cum = xcalloc(a->nslots, sizeof *a->op_cum);
 	for (i = 0; i < a->nslots; i++) {
-		mb_timers_init(&a->op_iv[i], response, paced);
-		mb_opstats_init(&a->op_cum[i], response, paced);
+		mb_timers_init(&a->op_iv[i], response, paced, 0);
+		mb_opstats_init(&a->op_cum[i], response, paced, 0);
 	}
-	mb_timers_init(&a->iv, response, paced);
-	mb_timers_init(&a->cum, response, paced);
+	mb_timers_init(&a->iv, response, paced, 0);
+	mb_timers_init(&a->cum, response, paced, 0);
 	a->totals.service = a->cum.service;
 	a->totals.response = a->cum.response;
 	a->totals.wait = a->cum.wait;

@@ -114,8 +114,22 @@ hdr_buckets_needed(int64_t sub_bucket_count, int unit, int64_t value)
 	return (n);
 }
 
+static struct hdr *hdr_make(int64_t, int64_t, int, int);
+
 struct hdr *
 hdr_new(int64_t lowest, int64_t highest, int sigfigs)
+{
+	return (hdr_make(lowest, highest, sigfigs, 0));
+}
+
+struct hdr *
+hdr_new_lazy(int64_t lowest, int64_t highest, int sigfigs)
+{
+	return (hdr_make(lowest, highest, sigfigs, 1));
+}
+
+static struct hdr *
+hdr_make(int64_t lowest, int64_t highest, int sigfigs, int lazy)
 {
 	struct hdr	*h;
 	int64_t		 single_unit;
@@ -159,9 +173,14 @@ hdr_new(int64_t lowest, int64_t highest, int sigfigs)
 	    (size_t)h->sub_bucket_half_count;
 
 	/* Written now, not as buckets get their first count: calloc's lazy
-	 * zero pages would make memory grow with the run's length. */
-	h->counts = xmalloc(h->counts_len * sizeof *h->counts);
-	memset(h->counts, 0, h->counts_len * sizeof *h->counts);
+	 * zero pages would make memory grow with the run's length. Lazy:
+	 * only the pages of values seen cost memory (many small ones). */
+	if (lazy)
+		h->counts = xcalloc(h->counts_len, sizeof *h->counts);
+	else {
+		h->counts = xmalloc(h->counts_len * sizeof *h->counts);
+		memset(h->counts, 0, h->counts_len * sizeof *h->counts);
+	}
 	h->min = INT64_MAX;
 	return (h);
 }
@@ -219,11 +238,22 @@ hdr_record(struct hdr *h, int64_t value)
 	return (hdr_record_n(h, value, 1));
 }
 
+/* Counts outside [*lo, *hi] are zero (min and max bound the values seen):
+ * adding and resetting touch only that, not the whole array. */
+static void
+hdr_used(const struct hdr *h, size_t *lo, size_t *hi)
+{
+	*lo = hdr_counts_index(h, h->min);
+	*hi = hdr_counts_index(h, h->max);
+	if (*hi >= h->counts_len)
+		*hi = h->counts_len - 1;
+}
+
 void
 hdr_add(struct hdr *dst, const struct hdr *src)
 {
 	uint64_t	before;
-	size_t		i;
+	size_t		i, lo, hi;
 
 	if (src->total == 0)
 		return;
@@ -231,7 +261,8 @@ hdr_add(struct hdr *dst, const struct hdr *src)
 	if (dst->unit_magnitude == src->unit_magnitude &&
 	    dst->half_magnitude == src->half_magnitude &&
 	    dst->counts_len == src->counts_len && src->max <= dst->highest) {
-		for (i = 0; i < src->counts_len; i++)
+		hdr_used(src, &lo, &hi);
+		for (i = lo; i <= hi; i++)
 			dst->counts[i] += src->counts[i];
 		dst->total += src->total;
 		dst->clamped += src->clamped;
@@ -243,7 +274,8 @@ hdr_add(struct hdr *dst, const struct hdr *src)
 	}
 
 	before = dst->clamped;
-	for (i = 0; i < src->counts_len; i++) {
+	hdr_used(src, &lo, &hi);
+	for (i = lo; i <= hi; i++) {
 		if (src->counts[i] != 0)
 			hdr_record_n(dst, hdr_value_from_index(src, i),
 			    src->counts[i]);
@@ -259,7 +291,12 @@ hdr_add(struct hdr *dst, const struct hdr *src)
 void
 hdr_reset(struct hdr *h)
 {
-	memset(h->counts, 0, h->counts_len * sizeof *h->counts);
+	size_t	lo, hi;
+
+	if (h->total != 0) {
+		hdr_used(h, &lo, &hi);
+		memset(h->counts + lo, 0, (hi - lo + 1) * sizeof *h->counts);
+	}
 	h->total = 0;
 	h->clamped = 0;
 	h->min = INT64_MAX;

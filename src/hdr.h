@@ -18,6 +18,10 @@ struct hdr;
 
 /* lowest >= 1, highest >= 2 * lowest, 1 <= sigfigs <= 5; NULL if not. */
 struct hdr	*hdr_new(int64_t lowest, int64_t highest, int sigfigs);
+/* The same, but its memory is touched only where values land: for the
+ * many per-motor recorders (hdr_new's is all touched at once, so memory
+ * stays flat as a run goes on). */
+struct hdr	*hdr_new_lazy(int64_t lowest, int64_t highest, int sigfigs);
 void		 hdr_free(struct hdr *);
 /* A value below 0 is refused (returns -1); one above highest is counted as
  * highest and counted in hdr_clamped() (so no op is lost). */

@@ -179,8 +179,8 @@ mb_motor_new(const struct mb_motor_env *env, unsigned index, uint32_t limit,
 	m->stats.op = xcalloc(m->env.nslots, sizeof *m->stats.op);
 	m->stats.iv = xcalloc(m->env.nslots, sizeof *m->stats.iv);
 	for (i = 0; i < m->env.nslots; i++) {
-		mb_opstats_init(&m->stats.op[i], env->response, env->wait);
-		mb_timers_init(&m->stats.iv[i], env->response, env->wait);
+		mb_opstats_init(&m->stats.op[i], env->response, env->wait, 1);
+		mb_timers_init(&m->stats.iv[i], env->response, env->wait, 1);
 	}
 	atomic_init(&m->want_epoch, 0);
 	atomic_init(&m->stats.snap_epoch, 0);

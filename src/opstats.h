@@ -36,7 +36,10 @@ struct mb_opstats {
 
 /* 1 ns to 1 hour at 3 significant digits (DESIGN.md, "Metrics"). */
 struct hdr	*mb_timer_new(void);
-void		 mb_timers_init(struct mb_timers *, int response, int wait);
+/* recorder: a motor's (memory touched as values land), else the
+ * controller's (touched at once). */
+void		 mb_timers_init(struct mb_timers *, int response, int wait,
+		     int recorder);
 void		 mb_timers_free(struct mb_timers *);
 void		 mb_timers_add(struct mb_timers *, const struct mb_timers *);
 void		 mb_timers_reset(struct mb_timers *);
@@ -44,7 +47,8 @@ void		 mb_timers_reset(struct mb_timers *);
 struct hdr	*mb_timers_get(const struct mb_timers *, int i);
 const char	*mb_timer_name(int i);
 
-void		 mb_opstats_init(struct mb_opstats *, int response, int wait);
+void		 mb_opstats_init(struct mb_opstats *, int response, int wait,
+		     int recorder);
 void		 mb_opstats_free(struct mb_opstats *);
 /* Counts and timers of src added into dst. */
 void		 mb_opstats_add(struct mb_opstats *dst,

@@ -19,4 +19,14 @@ diff=$(( large > small ? large - small : small - large ))
 [ "$diff" -lt 1024 ]
 ok $? "10M and 100M cycles: peak RSS differs by ${diff} KiB (< 1024)"
 
+# Memory per motor: recorders touch only the pages of values seen, so 64
+# motors of a two-op workload with a rate stay small (it was 225 MB when
+# every histogram was touched whole).
+/usr/bin/time -f '%M' -o "$TAP_TMP/rss64" "$MOONBENCH" run \
+    workload="$top_srcdir/scenarios/diag.lua" cycles=20000 threads=64 \
+    async=256 rate=20000 errors=.*:ignore -q >/dev/null 2>&1
+kb=$(tail -n 1 "$TAP_TMP/rss64")
+[ "$kb" -gt 0 ] && [ "$kb" -lt 120000 ]
+ok $? "64 motors, 2 ops, a rate: peak RSS ${kb} KiB (< 120 MB)"
+
 done_testing

@@ -302,6 +302,47 @@ test_add(void **state)
 	hdr_free(b);
 }
 
+/* A lazy histogram, reset and added over the range its values span only:
+ * the same counts everywhere as a plain one. */
+static void
+test_lazy_and_ranges(void **state)
+{
+	struct hdr	*lazy, *plain, *sum;
+	size_t		 i, len;
+	int64_t		 v;
+	int		 um, bc;
+	int64_t		 sbc;
+
+	lazy = hdr_new_lazy(1, HOUR_NS, 3);
+	plain = hdr_new(1, HOUR_NS, 3);
+	sum = hdr_new(1, HOUR_NS, 3);
+	hdr_layout(lazy, &um, &sbc, &bc, &len);
+	for (v = 0; v < 200000; v += 7) {
+		hdr_record(lazy, v * 997 % 5000000);
+		hdr_record(plain, v * 997 % 5000000);
+	}
+	hdr_record(lazy, 2 * HOUR_NS);		/* clamped: the top slot */
+	hdr_record(plain, 2 * HOUR_NS);
+	hdr_add(sum, lazy);
+	for (i = 0; i < len; i++) {
+		assert_int_equal(hdr_count_at_index(lazy, i),
+		    hdr_count_at_index(plain, i));
+		assert_int_equal(hdr_count_at_index(sum, i),
+		    hdr_count_at_index(plain, i));
+	}
+	assert_int_equal(hdr_clamped(sum), 1);
+	/* Reset zeroes every count, then it records afresh. */
+	hdr_reset(lazy);
+	for (i = 0; i < len; i++)
+		assert_int_equal(hdr_count_at_index(lazy, i), 0);
+	hdr_record(lazy, 42);
+	assert_int_equal(hdr_count(lazy), 1);
+	assert_int_equal(hdr_percentile(lazy, 50), 42);
+	hdr_free(lazy);
+	hdr_free(plain);
+	hdr_free(sum);
+}
+
 static void
 test_reset(void **state)
 {
@@ -365,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_uniform),
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_lazy_and_ranges),
 		cmocka_unit_test(test_mean_stddev),
 	};
 
