@@ -298,9 +298,29 @@ mb_activity_config_parse(struct mb_activity_config *cfg,
 			goto fail;
 		}
 	}
-	if ((v = mb_params_get(params, "warmup")) != NULL &&
-	    activity_config_warmup(cfg, v, cause) != 0)
-		goto fail;
+	if ((v = mb_params_get(params, "warmup")) != NULL) {
+		if (activity_config_warmup(cfg, v, cause) != 0)
+			goto fail;
+		/* A warmup that covers the whole run measures nothing. */
+		if (cfg->warmup_cycles != 0 && cfg->cycle_end !=
+		    MB_CYCLE_UNBOUNDED && cfg->warmup_cycles >=
+		    cfg->cycle_end - cfg->cycle_start) {
+			*cause = xfmt("warmup: %s cycles cover the whole run "
+			    "(cycles=%s), so nothing would be measured; give "
+			    "a shorter warmup", v, mb_params_get(params,
+			    "cycles") != NULL ? mb_params_get(params,
+			    "cycles") : "one pass");
+			goto fail;
+		}
+		if (cfg->warmup_ns != 0 && cfg->duration_ns != 0 &&
+		    cfg->warmup_ns >= cfg->duration_ns) {
+			*cause = xfmt("warmup: %s covers the whole run "
+			    "(duration=%s), so nothing would be measured; give "
+			    "a shorter warmup", v, mb_params_get(params,
+			    "duration"));
+			goto fail;
+		}
+	}
 	cfg->threads = 1;
 	if ((v = mb_params_get(params, "threads")) != NULL &&
 	    mb_param_threads("threads", v, activity_config_ncpu(),
