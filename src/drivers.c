@@ -6,6 +6,7 @@
 #include "drivers.h"
 
 extern const struct mb_driver mb_driver_diag;
+extern const struct mb_driver mb_driver_http;
 extern const struct mb_driver mb_driver_pg;
 extern const struct mb_driver mb_driver_redis;
 extern const struct mb_driver mb_driver_sqlite;
@@ -13,6 +14,7 @@ extern const struct mb_driver mb_driver_stdout;
 
 static const struct mb_driver *const drivers_table[] = {
 	&mb_driver_diag,
+	&mb_driver_http,
 	&mb_driver_pg,
 	&mb_driver_redis,
 	&mb_driver_sqlite,

@@ -17,6 +17,7 @@ packages="build-essential autoconf automake pkg-config libluajit-5.1-dev
 	openjdk-17-jre-headless libhdrhistogram-java
 	libhiredis-dev redis-server redis-tools
 	libsqlite3-dev sqlite3
+	nginx-light wrk libhttp-parser-dev
 	postgresql libpq-dev
 	clang libclang-rt-14-dev"
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $packages 2>&1 |

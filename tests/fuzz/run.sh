@@ -9,7 +9,7 @@ set -euo pipefail
 secs=${1:-60}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
-fuzzers="params template hdr_log resp"
+fuzzers="params template hdr_log resp http"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 case $secs in
