@@ -56,9 +56,16 @@ struct mb_activity {
 	struct mb_timers	 cum;
 	enum mb_state		 history[ACTIVITY_HISTORY];
 	int			 nhistory;
+	/* A sweep's window: the intervals that start at or after win_ns,
+	 * merged as they are collected (see mb_activity_window_mark). */
+	struct mb_timers	 win;
+	uint64_t		 win_ns;	/* 0: no window */
+	uint64_t		 win_ops;	/* counts at the mark */
+	uint64_t		 win_errors;
 };
 
 static void	activity_timers_new(struct mb_activity *);
+static void	activity_window_add(struct mb_activity *);
 
 static void
 activity_set_state(struct mb_activity *a, enum mb_state s)
@@ -118,6 +125,7 @@ activity_timers_new(struct mb_activity *a)
 	}
 	mb_timers_init(&a->iv, response, paced, 0);
 	mb_timers_init(&a->cum, response, paced, 0);
+	mb_timers_init(&a->win, response, paced, 0);
 	a->totals.service = a->cum.service;
 	a->totals.response = a->cum.response;
 	a->totals.wait = a->cum.wait;
@@ -238,6 +246,7 @@ activity_merge(struct mb_activity *a)
 	activity_sum_interval(a);
 	a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
 	a->iv_end_ns = mb_clock_ns();
+	activity_window_add(a);
 }
 
 /* Merge the interval once every motor still running has handed it out;
@@ -274,6 +283,7 @@ activity_collect(struct mb_activity *a)
 	a->snap_pending = 0;
 	a->iv_start_ns = a->iv_end_ns != 0 ? a->iv_end_ns : a->t0_ns;
 	a->iv_end_ns = a->posted_ns;
+	activity_window_add(a);
 	if (a->interval_cb != NULL)
 		a->interval_cb(a, a->interval_arg);
 }
@@ -341,6 +351,41 @@ const struct hdr *
 mb_activity_so_far(const struct mb_activity *a)
 {
 	return (a->cum.response != NULL ? a->cum.response : a->cum.service);
+}
+
+/* The interval just collected belongs to the window if it started in it. */
+static void
+activity_window_add(struct mb_activity *a)
+{
+	if (a->win_ns != 0 && a->iv_start_ns >= a->win_ns)
+		mb_timers_add(&a->win, &a->iv);
+}
+
+void
+mb_activity_window_mark(struct mb_activity *a)
+{
+	mb_timers_reset(&a->win);
+	/* Cut an interval now, so the window starts on its boundary
+	 * rather than up to a tick late. */
+	if (!a->snap_pending)
+		mb_activity_tick(a);
+	a->win_ns = a->snap_pending ? a->posted_ns : mb_clock_ns();
+	a->win_ops = mb_activity_ops(a);
+	a->win_errors = mb_activity_errors(a);
+}
+
+int
+mb_activity_window(const struct mb_activity *a, struct mb_activity_window *w)
+{
+	if (a->win_ns == 0)
+		return (-1);
+	w->start_ns = a->win_ns;
+	w->end_ns = mb_clock_ns();
+	w->ops = mb_activity_ops(a) - a->win_ops;
+	w->errors = mb_activity_errors(a) - a->win_errors;
+	w->latency = a->win.response != NULL ? a->win.response :
+	    a->win.service;
+	return (0);
 }
 
 /* The events live on the controller's base: give them back as soon as the
@@ -552,8 +597,8 @@ mb_activity_set_async(struct mb_activity *a, uint32_t n, char **cause)
 	return (0);
 }
 
-int
-mb_activity_set_rate(struct mb_activity *a, double rate, char **cause)
+static int
+activity_rate(struct mb_activity *a, double rate, int restart, char **cause)
 {
 	if (activity_live(a, "rate", cause) != 0)
 		return (-1);
@@ -572,8 +617,23 @@ mb_activity_set_rate(struct mb_activity *a, double rate, char **cause)
 		return (0);
 	}
 	a->cfg.rate = rate;
-	mb_rate_set(&a->rate, rate);
+	if (restart)
+		mb_rate_restart(&a->rate, rate, mb_clock_ns());
+	else
+		mb_rate_set(&a->rate, rate);
 	return (0);
+}
+
+int
+mb_activity_set_rate(struct mb_activity *a, double rate, char **cause)
+{
+	return (activity_rate(a, rate, 0, cause));
+}
+
+int
+mb_activity_restart_rate(struct mb_activity *a, double rate, char **cause)
+{
+	return (activity_rate(a, rate, 1, cause));
 }
 
 int
@@ -692,6 +752,7 @@ mb_activity_free(struct mb_activity *a)
 	free(a->op_cum);
 	mb_timers_free(&a->iv);
 	mb_timers_free(&a->cum);
+	mb_timers_free(&a->win);
 	for (i = 0; i < MB_ERRCLASS_MAX; i++)
 		hdr_free(a->totals.err_hist[i]);
 	if (a->cfg.rate > 0 && a->t0_ns != 0)

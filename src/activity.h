@@ -71,6 +71,9 @@ int		 mb_activity_set_async(struct mb_activity *, uint32_t,
 /* A new rate from the next ticket on (an activity started with rate=). */
 int		 mb_activity_set_rate(struct mb_activity *, double,
 		     char **cause);
+/* Likewise, with the next ticket due now: ops behind are forgiven. */
+int		 mb_activity_restart_rate(struct mb_activity *, double,
+		     char **cause);
 
 enum mb_state	 mb_activity_state(const struct mb_activity *);
 const char	*mb_activity_cause(const struct mb_activity *);
@@ -94,6 +97,20 @@ const struct hdr *mb_activity_interval_timer(const struct mb_activity *,
 		     int op, const char *timer);
 const struct hdr *mb_activity_interval(const struct mb_activity *);
 const struct hdr *mb_activity_so_far(const struct mb_activity *);
+/* Sweeps measure windows: mark starts one now (it cuts an interval), and
+ * mb_activity_window gives what happened since: ops and errors counted
+ * until now, latencies (response, else service) of the intervals
+ * collected since the mark. -1 before the first mark. */
+struct mb_activity_window {
+	uint64_t	 start_ns;
+	uint64_t	 end_ns;
+	uint64_t	 ops;
+	uint64_t	 errors;
+	const struct hdr *latency;
+};
+void		 mb_activity_window_mark(struct mb_activity *);
+int		 mb_activity_window(const struct mb_activity *,
+		     struct mb_activity_window *);
 /* Ops retired so far, read while it runs (for progress). */
 uint64_t	 mb_activity_ops(const struct mb_activity *);
 uint64_t	 mb_activity_errors(const struct mb_activity *);

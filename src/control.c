@@ -337,3 +337,11 @@ mb_control_run(struct mb_control *c, struct mb_activity *a, char **cause)
 	return (mb_activity_state(a) == MB_STATE_ERRORED ? MB_EXIT_FAILED :
 	    MB_EXIT_OK);
 }
+
+/* The REPL serves SIGINT itself (Ctrl-C ends a wait at the prompt, the
+ * activities go on); it adds its own event first so the handler stays. */
+void
+mb_control_sigint_off(struct mb_control *c)
+{
+	event_del(c->sigint_ev);
+}

@@ -12,12 +12,14 @@ struct event_base;
 struct mb_activity;
 struct mb_control;
 struct mb_report;
+struct mb_thresholds;
 
 struct mb_control_opts {
 	uint64_t	progress_ns;	/* 0: no progress line */
 	uint64_t	drain_ns;	/* after a stop, before cancelling */
 	int		quiet;
 	struct mb_report *report;	/* --report-dir, or NULL */
+	struct mb_thresholds *thresholds; /* --threshold, or NULL */
 };
 
 /* Exit statuses of a run (DESIGN.md, CLI). */
@@ -49,5 +51,7 @@ void			 mb_control_stop_all(struct mb_control *);
 /* Called on the first signal, after the activities were told to stop. */
 void			 mb_control_on_interrupt(struct mb_control *,
 			     void (*)(void *), void *);
+/* SIGINT is no longer the control loop's (the REPL's own). */
+void			 mb_control_sigint_off(struct mb_control *);
 
 #endif

@@ -17,7 +17,11 @@ static const char *const help_global_options[] = {
 	    "(default 1s) on stderr",
 	"-q, --quiet", "no progress line and no summary",
 	"--report-dir DIR", "write DIR/summary.json, metrics.csv (a row per "
-	    "interval and timer) and histograms.hlog (HdrHistogram log)",
+	    "interval and timer), histograms.hlog (HdrHistogram log), "
+	    "report.html and each sweep's sweep-NAME.csv and .json",
+	"--threshold EXPR", "a bound every activity must meet, or exit 1: "
+	    "'p99<10ms', 'errors<0.1%', 'rate>=9000', 'main.p99<10ms' "
+	    "(repeatable)",
 	"--drain DURATION", "after Ctrl-C, SIGTERM or the end of a duration, "
 	    "wait this long (default 500ms) for ops in flight, then cancel "
 	    "and count them as aborted",
@@ -69,6 +73,7 @@ mb_help_usage(FILE *f)
 
 	fputs("usage: moonbench WORKLOAD.lua [SCENARIO] [name=value ...]\n"
 	    "       moonbench run driver=NAME|workload=FILE [name=value ...]\n"
+	    "       moonbench repl [WORKLOAD.lua] [name=value ...]\n"
 	    "       moonbench --list-drivers | --list-scenarios FILE | "
 	    "--help [TOPIC] | --version\n"
 	    "\n"

@@ -12,9 +12,11 @@
 #include "control.h"
 #include "help.h"
 #include "params.h"
+#include "repl.h"
 #include "report.h"
 #include "scenario.h"
 #include "summary.h"
+#include "threshold.h"
 #include "xmalloc.h"
 
 struct main_opts {
@@ -25,11 +27,12 @@ struct main_opts {
 	int			 list_drivers;
 	const char		*list_scenarios;	/* a file */
 	const char		*report_dir;
+	struct mb_thresholds	 thresholds;	/* --threshold, repeatable */
 };
 
 static const char *const main_option_names[] = {
 	"--progress", "--quiet", "--list-drivers", "--list-scenarios",
-	"--report-dir", "--drain", "--help", "--version", NULL
+	"--report-dir", "--drain", "--help", "--version", "--threshold", NULL
 };
 
 static int
@@ -139,7 +142,20 @@ main_options(struct main_opts *o, int *argc, char **argv, char **cause)
 			}
 			o->list_scenarios = argv[++i];
 		}
-		else if (strncmp(a, "--drain=", 8) == 0) {
+		else if (strncmp(a, "--threshold=", 12) == 0) {
+			if (mb_thresholds_add(&o->thresholds, a + 12,
+			    cause) != 0)
+				return (-1);
+		} else if (strcmp(a, "--threshold") == 0) {
+			if (i + 1 == *argc) {
+				*cause = xstrdup("--threshold: expected a bound "
+				    "like 'p99<10ms'");
+				return (-1);
+			}
+			if (mb_thresholds_add(&o->thresholds, argv[++i],
+			    cause) != 0)
+				return (-1);
+		} else if (strncmp(a, "--drain=", 8) == 0) {
 			if (main_drain(o, a + 8, cause) != 0)
 				return (-1);
 		} else if (strcmp(a, "--drain") == 0) {
@@ -253,6 +269,10 @@ main_run(struct main_opts *o, int argc, char **argv)
 		    mb_activity_config(a)->alias, mb_activity_cause(a));
 	if (!o->control.quiet || rc != MB_EXIT_OK)
 		mb_summary_print(stderr, a);
+	if (o->thresholds.n > 0 && MB_STATE_TERMINAL(mb_activity_state(a)) &&
+	    mb_thresholds_check(&o->thresholds, a, stderr, &o->thresholds) > 0 &&
+	    rc == MB_EXIT_OK)
+		rc = MB_EXIT_FAILED;
 	mb_activity_free(a);
 	mb_control_free(c);
 	return (rc);
@@ -299,14 +319,20 @@ main(int argc, char **argv)
 		mb_help_usage(stderr);
 		return (MB_EXIT_USAGE);
 	}
+	/* moonbench repl [FILE.lua] [name=value ...] (src/repl.c) */
+	if (strcmp(argv[0], "repl") == 0)
+		return (mb_repl_main(&o.control, argc - 1, argv + 1));
 	if (strcmp(argv[0], "run") == 0 || (strlen(argv[0]) > 4 &&
 	    strcmp(argv[0] + strlen(argv[0]) - 4, ".lua") == 0)) {
 		if (o.report_dir != NULL && (o.control.report = mb_report_open(
 		    o.report_dir, full_argc, full_argv, &cause)) == NULL)
 			return (main_usage_error(cause));
+		o.control.thresholds = &o.thresholds;
 		rc = strcmp(argv[0], "run") == 0 ?
 		    main_run(&o, argc - 1, argv + 1) :
 		    main_scenario(&o, argc, argv);
+		mb_thresholds_report(&o.thresholds, stderr);
+		mb_thresholds_free(&o.thresholds);
 		if (o.control.report != NULL &&
 		    mb_report_close(o.control.report, rc, &cause) != 0) {
 			fprintf(stderr, "moonbench: %s\n", cause);

@@ -109,22 +109,38 @@ mb_rate_take(struct mb_rate *r)
 	return (t);
 }
 
-void
-mb_rate_set(struct mb_rate *r, double rate)
+/* Publish a schedule that has ticket k0 at t0_ns. */
+static void
+rate_publish(struct mb_rate *r, uint64_t t0_ns, uint64_t k0, double rate)
 {
-	struct mb_rate_schedule	*cur, *s;
-	uint64_t		 k0;
+	struct mb_rate_schedule	*s;
 
-	cur = atomic_load_explicit(&r->now, memory_order_acquire);
-	k0 = atomic_load_explicit(&r->next, memory_order_relaxed);
-	/* Continue from where the old schedule had ticket k0. */
-	s = rate_schedule(rate_at(cur, k0), k0, rate);
+	s = rate_schedule(t0_ns, k0, rate);
 	r->old = xreallocarray(r->old, r->nold + 1, sizeof *r->old);
 	r->old[r->nold++] = s;
 	atomic_store_explicit(&r->now, s, memory_order_release);
 	if (r->burst > 0)
 		atomic_store_explicit(&r->burst_ns,
 		    (uint64_t)(1e9 / (r->burst * rate)), memory_order_relaxed);
+}
+
+void
+mb_rate_set(struct mb_rate *r, double rate)
+{
+	struct mb_rate_schedule	*cur;
+	uint64_t		 k0;
+
+	cur = atomic_load_explicit(&r->now, memory_order_acquire);
+	k0 = atomic_load_explicit(&r->next, memory_order_relaxed);
+	/* Continue from where the old schedule had ticket k0. */
+	rate_publish(r, rate_at(cur, k0), k0, rate);
+}
+
+void
+mb_rate_restart(struct mb_rate *r, double rate, uint64_t now_ns)
+{
+	rate_publish(r, now_ns, atomic_load_explicit(&r->next,
+	    memory_order_relaxed), rate);
 }
 
 double

@@ -47,6 +47,10 @@ void		 mb_rate_set_burst(struct mb_rate *, double burst);
 uint64_t	 mb_rate_gate(struct mb_rate *, uint64_t now);
 /* A live change, on the controller: from the next ticket on, at rate. */
 void		 mb_rate_set(struct mb_rate *, double rate);
+/* Likewise, but the next ticket is due at now_ns: ops behind the old
+ * schedule are forgiven (a sweep's next step starts on time). */
+void		 mb_rate_restart(struct mb_rate *, double rate,
+		     uint64_t now_ns);
 double		 mb_rate_get(struct mb_rate *);
 
 #endif

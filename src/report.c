@@ -34,6 +34,10 @@ struct mb_report {
 	double			 start_epoch;	/* wall clock of the start */
 	char			*command;	/* argv as a JSON array */
 	int			 failed;	/* a write failed */
+	/* For report.html: every interval's latencies over all ops, and
+	 * every sweep's JSON, as JSON array items. */
+	char			*series;
+	char			*sweeps;
 };
 
 /* s as a JSON string (quoted, escaped), appended to *out. */
@@ -180,6 +184,56 @@ report_interval_timer(struct mb_report *r, const char *alias,
 	free(tag);
 }
 
+/* One interval of an activity for report.html's charts over time. */
+static void
+report_series(struct mb_report *r, const char *alias, double start,
+    double len, const struct hdr *h)
+{
+	if (h == NULL || len <= 0)
+		return;
+	report_cat(&r->series, "%s\n{\"activity\": ", r->series != NULL ?
+	    "," : "");
+	report_json_str(&r->series, alias);
+	report_cat(&r->series, ", \"start_s\": %.3f, \"length_s\": %.3f, "
+	    "\"count\": %" PRIu64 ", \"p50_ns\": %" PRId64 ", \"p90_ns\": %"
+	    PRId64 ", \"p99_ns\": %" PRId64 ", \"p999_ns\": %" PRId64
+	    ", \"max_ns\": %" PRId64 "}", start, len, hdr_count(h),
+	    hdr_percentile(h, 50), hdr_percentile(h, 90),
+	    hdr_percentile(h, 99), hdr_percentile(h, 99.9), hdr_max(h));
+}
+
+/* A sweep's results: DIR/sweep-NAME.json and .csv now, and its JSON for
+ * report.html at the end. */
+char *
+mb_report_sweep(struct mb_report *r, const char *name, const char *json,
+    const char *csv, char **cause)
+{
+	const char	*ext[] = { "json", "csv" }, *text[] = { json, csv };
+	char		*path;
+	FILE		*f;
+	int		 i;
+
+	if (*name == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(name)) {
+		*cause = xfmt("sweep name '%s': expected letters, digits, "
+		    "'_', '-' or '.'", name);
+		return (NULL);
+	}
+	for (i = 0; i < 2; i++) {
+		path = xfmt("%s/sweep-%s.%s", r->dir, name, ext[i]);
+		if ((f = fopen(path, "w")) == NULL ||
+		    fputs(text[i], f) == EOF || fclose(f) != 0) {
+			*cause = xfmt("--report-dir: cannot write '%s': %s",
+			    path, strerror(errno));
+			free(path);
+			return (NULL);
+		}
+		free(path);
+	}
+	report_cat(&r->sweeps, "%s\n%s", r->sweeps != NULL ? "," : "", json);
+	return (xfmt("%s/sweep-%s", r->dir, name));
+}
+
 void
 mb_report_interval(struct mb_report *r, const struct mb_activity *a)
 {
@@ -194,6 +248,7 @@ mb_report_interval(struct mb_report *r, const struct mb_activity *a)
 	start = s_ns > r->base_ns ? (double)(s_ns - r->base_ns) / 1e9 : 0;
 	len = e_ns > s_ns ? (double)(e_ns - s_ns) / 1e9 : 0;
 	nop = (int)mb_activity_totals(a)->nop;
+	report_series(r, cfg->alias, start, len, mb_activity_interval(a));
 	for (op = -1; op < nop; op++) {
 		for (t = report_timers; *t != NULL; t++) {
 			if ((h = mb_activity_interval_timer(a, op, *t)) == NULL)
@@ -339,7 +394,7 @@ int
 mb_report_close(struct mb_report *r, int exit_status, char **cause)
 {
 	FILE	*f;
-	char	*path, host[256], date[64];
+	char	*path, *html, host[256], date[64];
 	time_t	 now = (time_t)r->start_epoch;
 	struct tm tm;
 	int	 rc = 0;
@@ -349,6 +404,7 @@ mb_report_close(struct mb_report *r, int exit_status, char **cause)
 	host[sizeof host - 1] = '\0';
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	html = xfmt("%s/report.html", r->dir);
 	hdr_log_writer_close(r->writer, cause);
 	if (fclose(r->hlog) != 0 || fclose(r->csv) != 0 || r->failed)
 		rc = -1;
@@ -375,6 +431,22 @@ mb_report_close(struct mb_report *r, int exit_status, char **cause)
 		if (fclose(f) != 0)
 			rc = -1;
 	}
+	/* The page: everything it shows is in summary.json's activities,
+	 * the intervals and the sweeps. */
+	if ((f = fopen(html, "w")) == NULL) {
+		if (*cause == NULL)
+			*cause = xfmt("--report-dir: cannot write '%s': %s",
+			    html, strerror(errno));
+		rc = -1;
+	} else {
+		mb_report_html(f, r->command, date, r->json, r->series,
+		    r->sweeps);
+		if (fclose(f) != 0)
+			rc = -1;
+	}
+	free(html);
+	free(r->series);
+	free(r->sweeps);
 	if (rc != 0 && *cause == NULL)
 		*cause = xstrdup("--report-dir: a report file could not be "
 		    "written completely");

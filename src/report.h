@@ -8,6 +8,8 @@
 #ifndef MB_REPORT_H
 #define MB_REPORT_H
 
+#include <stdio.h>
+
 struct mb_activity;
 struct mb_report;
 
@@ -20,7 +22,18 @@ void		 mb_report_interval(struct mb_report *,
 /* An activity ended: its last interval and its totals for summary.json. */
 void		 mb_report_activity(struct mb_report *,
 		     const struct mb_activity *);
-/* Write summary.json and close everything; -1 and *cause on failure. */
+/* A sweep's results (moonbench.sweep): writes DIR/sweep-NAME.json and
+ * .csv, keeps the JSON for report.html; the path without its extension,
+ * or NULL and *cause. */
+char		*mb_report_sweep(struct mb_report *, const char *name,
+		     const char *json, const char *csv, char **cause);
+/* report.html (report_html.c): a self-contained page, charts drawn from
+ * the JSON items given (each may be NULL). */
+void		 mb_report_html(FILE *, const char *command, const char *date,
+		     const char *activities, const char *intervals,
+		     const char *sweeps);
+/* Write summary.json and report.html and close everything; -1 and
+ * *cause on failure. */
 int		 mb_report_close(struct mb_report *, int exit_status,
 		     char **cause);
 

@@ -18,6 +18,8 @@
 #include "lua_env.h"
 #include "scenario.h"
 #include "summary.h"
+#include "sweep.h"
+#include "threshold.h"
 #include "xmalloc.h"
 
 struct scenario {
@@ -37,6 +39,16 @@ struct scenario {
 	char				*driver;	/* the workload's */
 	int				 running;	/* not ended yet */
 	char				*cause;		/* why it failed */
+	/* The REPL (mb_scenario_open): a coroutine per line, its hooks. */
+	const struct mb_scenario_hooks	*hooks;
+	void				*hooks_arg;
+	int				 coref;		/* the line's thread */
+	int				 nargs;		/* for the next resume */
+	/* Sweeps (issue #11): their core functions' state; a built-in
+	 * sweep scenario's function, and the params left to activities. */
+	struct mb_sweep_env		 sweep;
+	int				 builtin_ref;	/* 0: none */
+	struct mb_params		 cli_rest;
 };
 
 /* What a Lua activity handle holds. */
@@ -66,6 +78,10 @@ scenario_check(lua_State *L, int idx)
 static void
 scenario_maybe_quit(struct scenario *s)
 {
+	if (s->hooks != NULL) {		/* the REPL decides */
+		s->hooks->settle(s->hooks_arg);
+		return;
+	}
 	if (!s->running && mb_control_live(s->ctl) == 0)
 		mb_control_quit(s->ctl);
 }
@@ -73,6 +89,13 @@ scenario_maybe_quit(struct scenario *s)
 static void
 scenario_fail(struct scenario *s, char *cause)
 {
+	if (s->hooks != NULL) {		/* a REPL line failed, not the run */
+		s->running = 0;
+		s->hooks->ended(s->hooks_arg, cause);
+		free(cause);
+		scenario_maybe_quit(s);
+		return;
+	}
 	if (s->cause == NULL)
 		s->cause = cause;
 	else
@@ -139,11 +162,20 @@ scenario_done(struct mb_activity *a, void *arg)
 	struct scenario	*s = arg;
 
 	if (!s->opts.quiet || mb_activity_state(a) == MB_STATE_ERRORED) {
+		if (s->hooks != NULL)	/* above the REPL's prompt */
+			s->hooks->output(s->hooks_arg, 1);
 		if (mb_activity_cause(a) != NULL)
 			fprintf(stderr, "moonbench: %s: %s\n",
 			    mb_activity_config(a)->alias, mb_activity_cause(a));
 		mb_summary_print(stderr, a);
+		if (s->hooks != NULL)
+			s->hooks->output(s->hooks_arg, 0);
 	}
+	/* --threshold bounds, after the summary they judge. */
+	if (s->opts.thresholds != NULL && s->opts.thresholds->n > 0 &&
+	    MB_STATE_TERMINAL(mb_activity_state(a)))
+		mb_thresholds_check(s->opts.thresholds, a, stderr,
+		    s->opts.thresholds);
 	if (mb_control_interrupted(s->ctl))
 		s->running = 0;
 	if (s->waiting == a) {
@@ -196,7 +228,7 @@ scenario_l_start(lua_State *L)
 			    s->cli->v[i].value);
 		lua_pop(L, 1);
 	}
-	if (mb_params_get(&p, "workload") == NULL)
+	if (mb_params_get(&p, "workload") == NULL && s->file != NULL)
 		mb_params_set(&p, "workload", s->file);
 	a = mb_activity_new(&p, NULL, 1, &cause);
 	mb_params_free(&p);
@@ -426,6 +458,9 @@ scenario_core_add(struct scenario *s, char **cause)
 		lua_pushcclosure(L, r->func, 1);
 		lua_setfield(L, -2, r->name);
 	}
+	s->sweep.thresholds = s->opts.thresholds;
+	s->sweep.report = s->opts.report;
+	mb_sweep_core_add(L, &s->sweep);
 	lua_pop(L, 1);
 	return (0);
 }
@@ -440,9 +475,12 @@ scenario_step(struct scenario *s)
 	int			 rc;
 
 	for (;;) {
-		rc = lua_resume(s->co, 0);
+		rc = lua_resume(s->co, s->nargs);
+		s->nargs = 0;
 		if (rc == 0) {
 			s->running = 0;
+			if (s->hooks != NULL)	/* its results on s->co */
+				s->hooks->ended(s->hooks_arg, NULL);
 			scenario_maybe_quit(s);
 			return;
 		}
@@ -573,6 +611,10 @@ scenario_find(struct scenario *s, char **cause)
 	const char	*type;
 	char		*names;
 
+	if (s->builtin_ref != 0) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, s->builtin_ref);
+		return (0);
+	}
 	lua_getfield(L, -1, "scenarios");
 	if (lua_isnil(L, -1) && strcmp(s->name, "default") == 0) {
 		/* No scenarios: the default runs the default block. */
@@ -609,6 +651,41 @@ scenario_find(struct scenario *s, char **cause)
 	return (0);
 }
 
+/* findmax, stepup and grid, when the workload (table on top) has no
+ * scenario of that name: the sweep's options leave the command line that
+ * activities get (and that scenario_check_cli checks). */
+static int
+scenario_builtin(struct scenario *s, char **cause)
+{
+	lua_State	*L = s->L;
+	const char	*chunk = mb_sweep_chunk();
+	int		 has = 0;
+
+	if (!mb_sweep_builtin(s->name))
+		return (0);
+	lua_getfield(L, -1, "scenarios");
+	if (lua_istable(L, -1)) {
+		lua_getfield(L, -1, s->name);
+		has = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (has)
+		return (0);
+	if (luaL_loadbuffer(L, chunk, strlen(chunk), "=(built-in sweep)") !=
+	    0) {
+		*cause = xstrdup(lua_tostring(L, -1));
+		return (-1);
+	}
+	lua_pushstring(L, s->name);
+	mb_sweep_split(s->name, s->cli, &s->cli_rest, L);
+	if (mb_lua_pcall(L, 2, 1, cause) != 0)
+		return (-1);
+	s->builtin_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	s->cli = &s->cli_rest;
+	return (0);
+}
+
 /* Every command-line param must be known somewhere: the engine, a
  * driver, or the workload. */
 static int
@@ -642,9 +719,12 @@ mb_scenario_run(const char *file, const char *name,
 {
 	struct scenario	 s;
 	int		 rc = MB_EXIT_USAGE;
+	unsigned	 failed0;
 	size_t		 i;
 
 	memset(&s, 0, sizeof s);
+	mb_params_init(&s.cli_rest);
+	failed0 = opts->thresholds != NULL ? opts->thresholds->failed : 0;
 	s.file = file;
 	s.name = name != NULL ? name : "default";
 	s.cli = cli;
@@ -654,7 +734,8 @@ mb_scenario_run(const char *file, const char *name,
 	if ((s.L = mb_lua_new(&s.ctx, cause)) == NULL)
 		goto out;
 	if (scenario_core_add(&s, cause) != 0 || scenario_load(&s, cause) !=
-	    0 || scenario_check_cli(&s, cause) != 0 ||
+	    0 || scenario_builtin(&s, cause) != 0 ||
+	    scenario_check_cli(&s, cause) != 0 ||
 	    scenario_find(&s, cause) != 0)
 		goto out;
 	s.co = lua_newthread(s.L);
@@ -685,6 +766,10 @@ mb_scenario_run(const char *file, const char *name,
 		}
 	} else
 		rc = MB_EXIT_OK;
+	/* A threshold not met fails a run that went well otherwise. */
+	if (rc == MB_EXIT_OK && opts->thresholds != NULL &&
+	    opts->thresholds->failed > failed0)
+		rc = MB_EXIT_FAILED;
 out:
 	if (s.resume_ev != NULL)
 		event_free(s.resume_ev);
@@ -699,6 +784,7 @@ out:
 	mb_params_free(&s.ctx.declared);
 	free(s.driver);
 	free(s.cause);
+	mb_params_free(&s.cli_rest);
 	return (rc);
 }
 
@@ -748,4 +834,148 @@ out:
 	mb_params_free(&s.ctx.declared);
 	free(s.driver);
 	return (rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* For the REPL (src/repl.c): the controller's state and its coroutine
+ * stepping, one typed line at a time. */
+
+struct mb_scenario {
+	struct scenario	s;
+};
+
+struct mb_scenario *
+mb_scenario_open(const char *file, const struct mb_params *cli,
+    const struct mb_control_opts *opts, const struct mb_scenario_hooks *hooks,
+    void *arg, char **cause)
+{
+	struct mb_scenario	*ms;
+	struct scenario		*s;
+
+	ms = xcalloc(1, sizeof *ms);
+	s = &ms->s;
+	s->file = file;
+	s->name = "repl";
+	s->cli = cli;
+	s->opts = *opts;
+	s->hooks = hooks;
+	s->hooks_arg = arg;
+	s->coref = LUA_NOREF;
+	s->ctx.given = cli;
+	mb_params_init(&s->ctx.declared);
+	if ((s->L = mb_lua_new(&s->ctx, cause)) == NULL ||
+	    scenario_core_add(s, cause) != 0)
+		goto fail;
+	/* The workload's table stays on top of the stack for the REPL. */
+	if (file != NULL && scenario_load(s, cause) != 0)
+		goto fail;
+	if (file == NULL)
+		lua_pushnil(s->L);
+	if (scenario_check_cli(s, cause) != 0)
+		goto fail;
+	if ((s->ctl = mb_control_new(opts, cause)) == NULL)
+		goto fail;
+	mb_control_on_interrupt(s->ctl, scenario_interrupt, s);
+	s->resume_ev = event_new(mb_control_base(s->ctl), -1, 0,
+	    scenario_resume_cb, s);
+	s->sleep_ev = evtimer_new(mb_control_base(s->ctl), scenario_resume_cb,
+	    s);
+	if (s->resume_ev == NULL || s->sleep_ev == NULL) {
+		*cause = xstrdup("cannot create the REPL's events");
+		goto fail;
+	}
+	return (ms);
+fail:
+	mb_scenario_close(ms);
+	return (NULL);
+}
+
+void
+mb_scenario_close(struct mb_scenario *ms)
+{
+	struct scenario	*s;
+	size_t		 i;
+
+	if (ms == NULL)
+		return;
+	s = &ms->s;
+	if (s->resume_ev != NULL)
+		event_free(s->resume_ev);
+	if (s->sleep_ev != NULL)
+		event_free(s->sleep_ev);
+	for (i = 0; i < s->nacts; i++)
+		mb_activity_free(s->acts[i]);
+	free(s->acts);
+	mb_lua_close(s->L);
+	mb_control_free(s->ctl);
+	free(s->ctx.param_error);
+	mb_params_free(&s->ctx.declared);
+	free(s->driver);
+	free(s->cause);
+	free(ms);
+}
+
+lua_State *
+mb_scenario_lua(struct mb_scenario *ms)
+{
+	return (ms->s.L);
+}
+
+struct mb_control *
+mb_scenario_control(struct mb_scenario *ms)
+{
+	return (ms->s.ctl);
+}
+
+int
+mb_scenario_busy(struct mb_scenario *ms)
+{
+	return (ms->s.running);
+}
+
+lua_State *
+mb_scenario_thread(struct mb_scenario *ms)
+{
+	return (ms->s.co);
+}
+
+/* Run the function on top of the state as a new coroutine; the hooks say
+ * when it ended. */
+void
+mb_scenario_spawn(struct mb_scenario *ms)
+{
+	struct scenario	*s = &ms->s;
+
+	if (s->coref != LUA_NOREF)
+		luaL_unref(s->L, LUA_REGISTRYINDEX, s->coref);
+	s->co = lua_newthread(s->L);
+	lua_insert(s->L, -2);
+	lua_xmove(s->L, s->co, 1);
+	s->coref = luaL_ref(s->L, LUA_REGISTRYINDEX);	/* keeps the thread */
+	s->waiting = NULL;
+	s->running = 1;
+	scenario_step(s);
+}
+
+/* Cut the coroutine's wait short: its mb.sleep or a:await() raises why.
+ * Nothing happens when it does not wait (its resume is on its way). */
+void
+mb_scenario_cancel(struct mb_scenario *ms, const char *why)
+{
+	struct scenario	*s = &ms->s;
+
+	if (!s->running || (s->waiting == NULL &&
+	    !evtimer_pending(s->sleep_ev, NULL)))
+		return;
+	s->waiting = NULL;
+	event_del(s->sleep_ev);
+	lua_pushstring(s->co, why);
+	s->nargs = 1;
+	scenario_step(s);
+}
+
+struct mb_activity *
+mb_scenario_activity(lua_State *L, int idx)
+{
+	return (scenario_check(L, idx));
 }

@@ -19,7 +19,9 @@ packages="build-essential autoconf automake pkg-config libluajit-5.1-dev
 	libsqlite3-dev sqlite3
 	nginx-light wrk libhttp-parser-dev
 	postgresql libpq-dev
-	clang libclang-rt-14-dev"
+	clang libclang-rt-14-dev
+	chromium
+	libedit-dev"
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $packages 2>&1 |
 	awk '!/install ok installed/ { print $NF }' || true)
 if [ -n "$missing" ]; then

@@ -17,6 +17,14 @@ return function(mb, core)
 
   local Activity = {}
   local methods = {}
+  local started = {}   -- every activity, oldest first (mb.activities)
+
+  -- Yield to the control loop; it resumes with a reason when the wait was
+  -- cut short (Ctrl-C in the REPL), which becomes an error here.
+  local function wait(...)
+    local why = coroutine.yield(...)
+    if why ~= nil then error(why, 0) end
+  end
 
   Activity.__index = function(a, k)
     if methods[k] then return methods[k] end
@@ -48,10 +56,18 @@ return function(mb, core)
   -- Wait until the activity ends; its metrics, or an error if it errored.
   function methods:await()
     local h = rawget(self, "handle")
-    if not core.ended(h) then coroutine.yield("await", h) end
+    if not core.ended(h) then wait("await", h) end
     local m = core.metrics(h)
     if m.state == "errored" then
       error("activity '" .. m.name .. "' errored: " .. tostring(m.cause), 2)
+    end
+    -- thresholds = {...} of mb.run/mb.start: checked once, at its end.
+    local th = rawget(self, "thresholds")
+    if th then
+      rawset(self, "thresholds", nil)
+      local ok, failed = pcall(core.thresholds, h, th)
+      if not ok then error(failed, 2) end
+      m.thresholds_failed = failed
     end
     return m
   end
@@ -66,23 +82,60 @@ return function(mb, core)
     return core.metrics(rawget(self, "handle"))
   end
 
+  -- thresholds = { p99 = "10ms", errors = "0.1%", rate = ">=9000" } as
+  -- the bounds core.thresholds reads ("p99=10ms", "rate>=9000"); a bare
+  -- value is at most for latencies and errors, at least for rates.
+  local function bounds(t, level)
+    if type(t) ~= "table" then
+      error("thresholds: expected a table like { p99 = \"10ms\" }, got " ..
+            type(t), level + 1)
+    end
+    local out = {}
+    for k, v in pairs(t) do
+      if type(k) == "number" then
+        out[#out + 1] = tostring(v)           -- { "p99<10ms", ... }
+      else
+        if type(v) == "number" and (k:match("^p%d") or k == "max" or
+                                    k == "mean") then
+          v = string.format("%.6gms", v * 1000) -- seconds, as in Lua
+        end
+        v = tostring(v)
+        out[#out + 1] = k .. (v:match("^[<>=]") and "" or "=") .. v
+      end
+    end
+    table.sort(out)
+    return out
+  end
+
   -- level: where a refusal points (the scenario's line calling mb.start
   -- or mb.run), not at this file.
   local function start(t, level)
     if t ~= nil and type(t) ~= "table" then
       error("mb.start: expected a table of params, got " .. type(t), level)
     end
-    local values, pinned = {}, {}
+    local values, pinned, th = {}, {}, nil
     for k, v in pairs(t or {}) do
-      if getmetatable(v) == Pin then
+      if k == "thresholds" then
+        th = bounds(v, level)
+        v = nil
+      elseif getmetatable(v) == Pin then
         pinned[k] = true
         v = v.value
       end
-      values[k] = v
+      if v ~= nil then values[k] = v end
     end
     local ok, h = pcall(core.start, values, pinned)
     if not ok then error(h, level) end
-    return setmetatable({ handle = h }, Activity)
+    local a = setmetatable({ handle = h, thresholds = th }, Activity)
+    started[#started + 1] = a
+    return a
+  end
+
+  -- The activities started so far, oldest first (ended ones too).
+  function mb.activities()
+    local list = {}
+    for i, a in ipairs(started) do list[i] = a end
+    return list
   end
 
   function mb.start(t)
@@ -98,7 +151,7 @@ return function(mb, core)
   function mb.sleep(d)
     local ok, secs = pcall(core.duration, d)
     if not ok then error(secs, 2) end
-    coroutine.yield("sleep", secs)
+    wait("sleep", secs)
   end
 
   function mb.log(...)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +46,10 @@ struct diag_shared {
 	uint64_t	 error_tries;	/* a failing cycle fails this many
 					   tries, then succeeds; 0: all */
 	uint64_t	 hang_every;	/* these ops never complete; 0: none */
+	/* capacity=N: one server for the activity's motors, an op each
+	 * 1/N s; free_ns is when it next is idle (0: never busy yet). */
+	double		 cap_ns_per_op;	/* 0: no capacity limit */
+	_Atomic uint64_t free_ns;
 };
 
 struct diag_action {
@@ -83,6 +88,11 @@ static const struct mb_param_spec diag_params[] = {
 	{ "hang_every", MB_PARAM_COUNT, "0",
 	  "every N-th cycle's op never completes (a lost reply; timeout= "
 	  "ends it); 0 never", 0, 0, NULL },
+	{ "capacity", MB_PARAM_COUNT, "0",
+	  "a server of N ops/s shared by the activity's motors: each op "
+	  "completes 1/N s after the one before it (or after its own start "
+	  "when the server is idle), then takes delay= more; 0: no limit", 0,
+	  0, NULL },
 	{ "stall", MB_PARAM_STRING, NULL,
 	  "one slow op: CYCLE:DURATION (1000:500ms), to see what a stalled "
 	  "target does to response time", 0, 0, NULL },
@@ -257,6 +267,46 @@ diag_parse_stall(struct diag_shared *s, const char *v, char **cause)
 	return (0);
 }
 
+static int
+diag_parse_capacity(struct diag_shared *s, const char *v, char **cause)
+{
+	uint64_t	n;
+
+	if (mb_param_count("capacity", v, 0, 0, &n, cause) != 0)
+		return (-1);
+	if (n > 1000000000) {
+		*cause = xfmt("capacity: expected at most 1B ops/s, got '%s'",
+		    v);
+		return (-1);
+	}
+	s->cap_ns_per_op = n != 0 ? 1e9 / (double)n : 0;
+	atomic_init(&s->free_ns, 0);
+	return (0);
+}
+
+/*
+ * With capacity=N, the op's delay: the server takes ops one at a time,
+ * 1/N s each, in the order they reach it. The completion comes from the
+ * shared schedule, not from when a timer fired, so the server's rate is
+ * exactly N whatever the threads' scheduling noise. delay= comes on top
+ * (a pipelined server: N ops/s, each op delay= + 1/N s when idle).
+ */
+static uint64_t
+diag_queue(struct diag_shared *s, uint64_t now)
+{
+	uint64_t	free, done, step;
+
+	step = (uint64_t)(s->cap_ns_per_op + 0.5);
+	if (step == 0)
+		step = 1;
+	free = atomic_load_explicit(&s->free_ns, memory_order_relaxed);
+	do {
+		done = (free > now ? free : now) + step;
+	} while (!atomic_compare_exchange_weak_explicit(&s->free_ns, &free,
+	    done, memory_order_relaxed, memory_order_relaxed));
+	return (done - now);
+}
+
 static void
 diag_fini(void *arg)
 {
@@ -296,6 +346,9 @@ diag_init(const struct mb_params *params, char **cause)
 	if ((v = mb_params_get(params, "hang_every")) != NULL &&
 	    mb_param_count("hang_every", v, 0, 0, &s->hang_every,
 	    cause) != 0)
+		goto fail;
+	if ((v = mb_params_get(params, "capacity")) != NULL &&
+	    diag_parse_capacity(s, v, cause) != 0)
 		goto fail;
 	v = mb_params_get(params, "error_class");
 	if (v != NULL && *v == '\0') {
@@ -442,6 +495,8 @@ diag_submit(void *arg, struct mb_op *op)
 
 	delay = diag_delay(a->shared, op->cycle);
 	hang = diag_hangs(a->shared, op->cycle);
+	if (a->shared->cap_ns_per_op > 0 && !hang)
+		delay += diag_queue(a->shared, op->start_ns);
 	if (a->sync) {
 		if ((rc = diag_sleep(op, delay, hang)) != 0) {
 			mb_op_complete(op, rc < 0 ? MB_OP_ABORTED :
@@ -495,7 +550,9 @@ const struct mb_driver mb_driver_diag = {
 	    "scenarios.\n"
 	    "Each op takes the delay drawn for its cycle (through the motor's "
 	    "event loop\nwhen async=, so ops overlap; by sleeping when sync) "
-	    "and fails when its cycle\nis one of the injected errors.\n",
+	    "and fails when its cycle\nis one of the injected errors. "
+	    "capacity=N puts a server of N ops/s in front of the\ndelay: "
+	    "ops queue for it across the activity's motors.\n",
 	.params = diag_params,
 	.flags = MB_DRIVER_SYNC | MB_DRIVER_ASYNC,
 	.op_size = sizeof(struct diag_op),
