@@ -36,6 +36,7 @@
 #include "workload.h"
 #include "xmalloc.h"
 
+#include "drivers/backoff.h"
 #include "drivers/http.h"
 
 #define HTTP_CONNECTIONS_MAX	4096
@@ -80,31 +81,6 @@ http_fini(void *arg)
 	free(s);
 }
 
-static int
-http_parse_backoff(struct http_shared *s, const char *v, char **cause)
-{
-	const char	*dots = strstr(v, "..");
-	char		*lo;
-	int		 rc;
-
-	if (dots == NULL) {
-		*cause = xfmt("reconnect: expected MIN..MAX like 100ms..2s, "
-		    "got '%s'", v);
-		return (-1);
-	}
-	lo = xstrndup(v, (size_t)(dots - v));
-	rc = mb_param_duration("reconnect", lo, &s->backoff_min_ns, cause);
-	free(lo);
-	if (rc != 0 || mb_param_duration("reconnect", dots + 2,
-	    &s->backoff_max_ns, cause) != 0)
-		return (-1);
-	if (s->backoff_min_ns == 0 || s->backoff_min_ns > s->backoff_max_ns) {
-		*cause = xfmt("reconnect: MIN must be above 0 and at most MAX, "
-		    "got '%s'", v);
-		return (-1);
-	}
-	return (0);
-}
 
 /* url=http://HOST[:PORT][/BASE], HOST a name, an IPv4 address or an IPv6
  * one in brackets; resolved once, here. */
@@ -233,7 +209,8 @@ http_init(const struct mb_params *params, char **cause)
 		goto fail;
 	}
 	v = mb_params_get(params, "reconnect");
-	if (http_parse_backoff(s, v != NULL ? v : "100ms..2s", cause) != 0)
+	if (mb_backoff_parse(v != NULL ? v : "100ms..2s", &s->backoff_min_ns,
+	    &s->backoff_max_ns, cause) != 0)
 		goto fail;
 	return (s);
 fail:

@@ -33,6 +33,7 @@
 #include "driver.h"
 #include "xmalloc.h"
 
+#include "drivers/backoff.h"
 #include "drivers/http.h"
 
 #define HTTP_READ_SIZE		16384	/* one read at most, per connection */
@@ -240,15 +241,8 @@ http_conn_lost(struct http_conn *c, int class, const char *why, int opening)
 	c->cause = xstrdup(why);
 	if (opening)
 		return;
-	if (was_up) {
-		delay = 0;
-		c->backoff_ns = a->s->backoff_min_ns;
-	} else {
-		delay = c->backoff_ns;
-		c->backoff_ns *= 2;
-		if (c->backoff_ns > a->s->backoff_max_ns)
-			c->backoff_ns = a->s->backoff_max_ns;
-	}
+	delay = mb_backoff_next(&c->backoff_ns, a->s->backoff_min_ns,
+	    a->s->backoff_max_ns, was_up);
 	tv = mb_clock_timeval(delay);
 	evtimer_add(&c->retry_ev, &tv);
 	if (a->nup == 0) {

@@ -32,6 +32,7 @@
 #include "workload.h"
 #include "xmalloc.h"
 
+#include "drivers/backoff.h"
 #include "drivers/pg.h"
 
 /* Integers beyond this are not exact as doubles: int64 cdata instead. */
@@ -100,31 +101,6 @@ pg_fini(void *arg)
 	free(s);
 }
 
-static int
-pg_parse_backoff(struct pg_shared *s, const char *v, char **cause)
-{
-	const char	*dots = strstr(v, "..");
-	char		*lo;
-	int		 rc;
-
-	if (dots == NULL) {
-		*cause = xfmt("reconnect: expected MIN..MAX like 100ms..2s, "
-		    "got '%s'", v);
-		return (-1);
-	}
-	lo = xstrndup(v, (size_t)(dots - v));
-	rc = mb_param_duration("reconnect", lo, &s->backoff_min_ns, cause);
-	free(lo);
-	if (rc != 0 || mb_param_duration("reconnect", dots + 2,
-	    &s->backoff_max_ns, cause) != 0)
-		return (-1);
-	if (s->backoff_min_ns == 0 || s->backoff_min_ns > s->backoff_max_ns) {
-		*cause = xfmt("reconnect: MIN must be above 0 and at most MAX, "
-		    "got '%s'", v);
-		return (-1);
-	}
-	return (0);
-}
 
 static void
 pg_key(struct pg_shared *s, size_t *n, const char *key, const char *val)
@@ -195,7 +171,8 @@ pg_init(const struct mb_params *params, char **cause)
 		goto fail;
 	s->pipeline = (uint32_t)n;
 	v = mb_params_get(params, "reconnect");
-	if (pg_parse_backoff(s, v != NULL ? v : "100ms..2s", cause) != 0)
+	if (mb_backoff_parse(v != NULL ? v : "100ms..2s", &s->backoff_min_ns,
+	    &s->backoff_max_ns, cause) != 0)
 		goto fail;
 	return (s);
 fail:

@@ -16,6 +16,7 @@
 #include "driver.h"
 #include "xmalloc.h"
 
+#include "drivers/backoff.h"
 #include "drivers/pg.h"
 
 static void	pg_conn_start(struct pg_conn *);
@@ -301,15 +302,8 @@ pg_conn_lost(struct pg_conn *c, int class, const char *why)
 	char			*msg;
 
 	msg = pg_conn_message(why);
-	if (pg_conn_drop(c, class)) {
-		delay = 0;	/* a restart may be over already */
-		c->backoff_ns = a->s->backoff_min_ns;
-	} else {
-		delay = c->backoff_ns;
-		c->backoff_ns *= 2;
-		if (c->backoff_ns > a->s->backoff_max_ns)
-			c->backoff_ns = a->s->backoff_max_ns;
-	}
+	delay = mb_backoff_next(&c->backoff_ns, a->s->backoff_min_ns,
+	    a->s->backoff_max_ns, pg_conn_drop(c, class));
 	if (!a->opening) {
 		tv = mb_clock_timeval(delay);
 		evtimer_add(&c->retry_ev, &tv);

@@ -32,6 +32,7 @@
 #include "workload.h"
 #include "xmalloc.h"
 
+#include "drivers/backoff.h"
 #include "drivers/redis.h"
 
 #define REDIS_CONNECTIONS_MAX	1024
@@ -73,31 +74,6 @@ redis_fini(void *arg)
 	free(s);
 }
 
-static int
-redis_parse_backoff(struct redis_shared *s, const char *v, char **cause)
-{
-	const char	*dots = strstr(v, "..");
-	char		*lo;
-	int		 rc;
-
-	if (dots == NULL) {
-		*cause = xfmt("reconnect: expected MIN..MAX like 100ms..2s, "
-		    "got '%s'", v);
-		return (-1);
-	}
-	lo = xstrndup(v, (size_t)(dots - v));
-	rc = mb_param_duration("reconnect", lo, &s->backoff_min_ns, cause);
-	free(lo);
-	if (rc != 0 || mb_param_duration("reconnect", dots + 2,
-	    &s->backoff_max_ns, cause) != 0)
-		return (-1);
-	if (s->backoff_min_ns == 0 || s->backoff_min_ns > s->backoff_max_ns) {
-		*cause = xfmt("reconnect: MIN must be above 0 and at most MAX, "
-		    "got '%s'", v);
-		return (-1);
-	}
-	return (0);
-}
 
 static void *
 redis_init(const struct mb_params *params, char **cause)
@@ -140,7 +116,8 @@ redis_init(const struct mb_params *params, char **cause)
 		goto fail;
 	}
 	v = mb_params_get(params, "reconnect");
-	if (redis_parse_backoff(s, v != NULL ? v : "100ms..2s", cause) != 0)
+	if (mb_backoff_parse(v != NULL ? v : "100ms..2s", &s->backoff_min_ns,
+	    &s->backoff_max_ns, cause) != 0)
 		goto fail;
 	return (s);
 fail:

@@ -19,6 +19,7 @@
 #include "driver.h"
 #include "xmalloc.h"
 
+#include "drivers/backoff.h"
 #include "drivers/redis.h"
 
 static void	redis_conn_connect(struct redis_conn *, struct event_base *);
@@ -306,15 +307,8 @@ redis_conn_lost(struct redis_conn *c, int class, const char *why)
 	}
 	if (a->opening)
 		return;
-	if (was_up) {
-		delay = 0;	/* a restart may be over already */
-		c->backoff_ns = a->s->backoff_min_ns;
-	} else {
-		delay = c->backoff_ns;
-		c->backoff_ns *= 2;
-		if (c->backoff_ns > a->s->backoff_max_ns)
-			c->backoff_ns = a->s->backoff_max_ns;
-	}
+	delay = mb_backoff_next(&c->backoff_ns, a->s->backoff_min_ns,
+	    a->s->backoff_max_ns, was_up);
 	tv = mb_clock_timeval(delay);
 	evtimer_add(&c->retry_ev, &tv);
 	if (a->nup == 0) {
