@@ -22,9 +22,6 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TYPES=$top_srcdir/tests/workloads/http_types.lua
 BAD=$top_srcdir/tests/http_bad_server.py
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 PORT=$(free_port)
 PORT2=$(free_port)
 URL=http://127.0.0.1:$PORT

@@ -24,9 +24,6 @@ done
 KV=$top_srcdir/scenarios/kv-pg.lua
 TYPES=$top_srcdir/tests/workloads/pg_types.lua
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 PORT=$(free_port)
 
 # The server's user and directory: not under $TAP_TMP (root's, mode 700).

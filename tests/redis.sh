@@ -19,9 +19,6 @@ done
 KV=$top_srcdir/scenarios/kv-redis.lua
 TYPES=$top_srcdir/tests/workloads/redis_types.lua
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 PORT=$(free_port)
 srv_pid=
 

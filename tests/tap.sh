@@ -12,6 +12,8 @@
 #                              a run in the background, signalled, then
 #                              waited for at most SECS (then killed)
 #   diag TEXT...               a "# " comment line per line of TEXT
+#   free_port                  a free loopback TCP port (for a server the
+#                              test starts itself)
 #
 # Failures print the command, its status and its stderr as diagnostics.
 
@@ -47,6 +49,10 @@ trap 'exit 143' TERM
 plan() {
 	tap_planned=$1
 	echo "1..$1"
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 diag() {
