@@ -26,6 +26,7 @@ struct lua_State;
 
 #define MB_DRIVER_SYNC		0x1	/* has a sync action */
 #define MB_DRIVER_ASYNC		0x2	/* has an async action (async=N) */
+#define MB_DRIVER_PRECISE_TIMERS 0x4	/* its timers need microseconds */
 
 enum mb_submit {
 	MB_SUBMIT_OK,		/* accepted (and maybe already complete) */

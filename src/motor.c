@@ -868,6 +868,7 @@ motor_open(struct mb_motor *m)
 	const struct mb_driver	*d = m->env.driver;
 	struct event_config	*cfg;
 	struct mb_action_env	 aenv;
+	int			 flags;
 	struct timeval		 tv;
 	char			*cause = NULL;
 
@@ -875,9 +876,16 @@ motor_open(struct mb_motor *m)
 	if (cfg == NULL)
 		goto nobase;
 	/* No cached time: a timer set in a callback counts from now, not
-	 * from when the loop woke, or delays would end early. */
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK |
-	    EVENT_BASE_FLAG_PRECISE_TIMER | EVENT_BASE_FLAG_NO_CACHE_TIME);
+	 * from when the loop woke, or delays would end early. A precise
+	 * (timerfd) timer only when sub-millisecond timers matter, pacing a
+	 * rate or a driver's own delays: libevent re-arms it with a syscall
+	 * on every loop turn, and epoll's millisecond timeouts do for the
+	 * rest (op timeouts, reconnects). */
+	flags = EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_NO_CACHE_TIME;
+	if (m->env.rate != NULL || m->env.striderate != NULL ||
+	    (d->flags & MB_DRIVER_PRECISE_TIMERS))
+		flags |= EVENT_BASE_FLAG_PRECISE_TIMER;
+	event_config_set_flag(cfg, flags);
 	event_config_set_max_dispatch_interval(cfg, NULL, MOTOR_MAX_CALLBACKS,
 	    0);
 	m->base = event_base_new_with_config(cfg);

@@ -554,7 +554,7 @@ const struct mb_driver mb_driver_diag = {
 	    "capacity=N puts a server of N ops/s in front of the\ndelay: "
 	    "ops queue for it across the activity's motors.\n",
 	.params = diag_params,
-	.flags = MB_DRIVER_SYNC | MB_DRIVER_ASYNC,
+	.flags = MB_DRIVER_SYNC | MB_DRIVER_ASYNC | MB_DRIVER_PRECISE_TIMERS,
 	.op_size = sizeof(struct diag_op),
 	.init = diag_init,
 	.fini = diag_fini,
