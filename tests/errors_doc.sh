@@ -71,6 +71,7 @@ row_runnable() {
 	*sqlite*) have_driver sqlite || why="the sqlite driver is not built" ;;
 	*redis*) have_driver redis || why="the redis driver is not built" ;;
 	*driver=pg*) have_driver pg || why="the pg driver is not built" ;;
+	*driver=http*) have_driver http || why="the http driver is not built" ;;
 	esac
 	[ -n "$why" ] && return 1
 	case $1 in
