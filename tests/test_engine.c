@@ -132,20 +132,28 @@ test_async_split_and_limit(void **state)
 	uint32_t		 i, sum = 0;
 
 	probe_reset(0, 0);
-	a = run_ok("cycles=100000 threads=3 async=100");
+	a = run_ok("cycles=1000000 threads=3 async=100");
 	assert_int_equal(mb_activity_nmotors(a), 3);
 	assert_int_equal(mb_motor_limit(mb_activity_motor(a, 0)), 34);
 	assert_int_equal(mb_motor_limit(mb_activity_motor(a, 1)), 33);
 	assert_int_equal(mb_motor_limit(mb_activity_motor(a, 2)), 33);
 	for (i = 0; i < 3; i++) {
 		/* The action saw its share: never more in flight, and
-		 * (with plenty of cycles) exactly that much at times. */
+		 * exactly that much at times once the motor ran a share's
+		 * worth (on a loaded machine a motor scheduled late may
+		 * find the cycles gone). */
 		assert_int_equal(probe.async_limit[i],
 		    mb_motor_limit(mb_activity_motor(a, i)));
-		assert_int_equal(probe.max_inflight[i],
+		assert_true(probe.max_inflight[i] <=
 		    mb_motor_limit(mb_activity_motor(a, i)));
-		assert_int_equal(mb_motor_stats(mb_activity_motor(a,
-		    i))->max_inflight, mb_motor_limit(mb_activity_motor(a, i)));
+		if (probe.ops[i] >= 10 * mb_motor_limit(mb_activity_motor(a,
+		    i))) {
+			assert_int_equal(probe.max_inflight[i],
+			    mb_motor_limit(mb_activity_motor(a, i)));
+			assert_int_equal(mb_motor_stats(mb_activity_motor(a,
+			    i))->max_inflight, mb_motor_limit(
+			    mb_activity_motor(a, i)));
+		}
 		sum += mb_motor_limit(mb_activity_motor(a, i));
 	}
 	assert_int_equal(sum, 100);
