@@ -259,7 +259,7 @@ http_done(struct http_conn *c, struct mb_op *op, int status)
 	if (op != NULL)
 		http_complete(op, http_status_class(a, status));
 	/* A slot is free: a request the server dropped goes first. */
-	if (a->held != NULL)
+	if (!mb_opqueue_empty(&a->held))
 		http_conn_dispatch(a);
 }
 
@@ -444,9 +444,7 @@ http_submit(void *arg, struct mb_op *op)
 		return (MB_SUBMIT_FULL);
 	/* Nothing to wait for: the op waits for a connection instead. */
 	a->live++;
-	op->next = NULL;
-	*a->held_tail = op;
-	a->held_tail = &op->next;
+	mb_opqueue_push(&a->held, op);
 	p->held = 1;
 	return (MB_SUBMIT_OK);
 }
@@ -459,7 +457,6 @@ http_cancel(void *arg, struct mb_op *op)
 	struct http_action	*a = arg;
 	struct http_op		*p = mb_op_priv(op);
 	struct http_conn	*c = p->conn;
-	struct mb_op	       **pp;
 
 	if (c != NULL || p->held)
 		a->live--;
@@ -469,14 +466,7 @@ http_cancel(void *arg, struct mb_op *op)
 			c->ring[p->seq & c->mask] = NULL;
 		p->conn = NULL;
 	} else if (p->held) {
-		for (pp = &a->held; *pp != NULL; pp = &(*pp)->next) {
-			if (*pp == op) {
-				*pp = op->next;
-				if (a->held_tail == &op->next)
-					a->held_tail = pp;
-				break;
-			}
-		}
+		mb_opqueue_remove(&a->held, op);
 		p->held = 0;
 	}
 }
@@ -519,7 +509,7 @@ http_open(const struct mb_action_env *env, char **cause)
 	a->s = env->shared;
 	a->base = env->base;
 	a->motor = env->motor_index;
-	a->held_tail = &a->held;
+	mb_opqueue_init(&a->held);
 	a->c_parse = mb_errclass_intern("http-parse-error");
 	a->c_lost = mb_errclass_intern("connection-lost");
 	a->c_refused = mb_errclass_intern("connection-refused");

@@ -18,6 +18,7 @@
 #include <lua.h>
 
 #include "op.h"
+#include "drivers/opqueue.h"
 
 #define HTTP_STATUS_MAX		1000	/* status codes are 3 digits */
 
@@ -106,8 +107,7 @@ struct http_action {
 	uint32_t		 nup;
 	uint64_t		 live;		/* ops sent or held, to complete */
 	uint64_t		 down_ns;	/* when nup fell to 0, or 0 */
-	struct mb_op		*held;		/* ops waiting for a conn. */
-	struct mb_op	       **held_tail;
+	struct mb_opqueue	 held;		/* ops waiting for a conn. */
 	struct http_conn	*flush;
 	struct event		*flush_ev;
 	struct event		*sweep_ev;	/* read_timeout */

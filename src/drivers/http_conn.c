@@ -141,10 +141,7 @@ http_conn_requeue(struct http_conn *c)
 	c->head = c->tail;
 	if (first == NULL)
 		return;
-	*tail = a->held;
-	if (a->held == NULL)
-		a->held_tail = tail;
-	a->held = first;
+	mb_opqueue_prepend(&a->held, first, tail);
 }
 
 static void
@@ -152,9 +149,7 @@ http_conn_fail_held(struct http_action *a, int status)
 {
 	struct mb_op	*op, *next;
 
-	op = a->held;
-	a->held = NULL;
-	a->held_tail = &a->held;
+	op = mb_opqueue_take(&a->held);
 	for (; op != NULL; op = next) {
 		next = op->next;
 		http_complete(op, status);
@@ -168,9 +163,9 @@ http_conn_dispatch(struct http_action *a)
 	struct http_conn	*to;
 	struct mb_op		*op;
 
-	while ((op = a->held) != NULL && (to = http_conn_pick(a)) != NULL) {
-		if ((a->held = op->next) == NULL)
-			a->held_tail = &a->held;
+	while (!mb_opqueue_empty(&a->held) &&
+	    (to = http_conn_pick(a)) != NULL) {
+		op = mb_opqueue_pop(&a->held);
 		((struct http_op *)mb_op_priv(op))->held = 0;
 		http_send(to, op);
 	}

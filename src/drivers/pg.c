@@ -441,9 +441,7 @@ pg_submit(void *arg, struct mb_op *op)
 	if (a->nup > 0)
 		return (MB_SUBMIT_FULL);
 	/* Nothing up: the op waits for the next attempt's outcome. */
-	op->next = NULL;
-	*a->held_tail = op;
-	a->held_tail = &op->next;
+	mb_opqueue_push(&a->held, op);
 	p->held = 1;
 	return (MB_SUBMIT_OK);
 }
@@ -457,7 +455,6 @@ pg_cancel(void *arg, struct mb_op *op)
 	struct pg_op		*p = mb_op_priv(op);
 	struct pg_conn		*c = p->conn;
 	struct pg_slot		*slot;
-	struct mb_op	       **pp;
 
 	if (c != NULL) {
 		slot = &c->ring[p->seq & c->mask];
@@ -470,14 +467,7 @@ pg_cancel(void *arg, struct mb_op *op)
 		if (c->live == 0 && c->head != c->tail)
 			pg_conn_reset(c);
 	} else if (p->held) {
-		for (pp = &a->held; *pp != NULL; pp = &(*pp)->next) {
-			if (*pp == op) {
-				*pp = op->next;
-				if (a->held_tail == &op->next)
-					a->held_tail = pp;
-				break;
-			}
-		}
+		mb_opqueue_remove(&a->held, op);
 		p->held = 0;
 	}
 }
@@ -621,7 +611,7 @@ pg_open(const struct mb_action_env *env, char **cause)
 	a->base = env->base;
 	a->motor = env->motor_index;
 	a->depth = a->s->pipeline;
-	a->held_tail = &a->held;
+	mb_opqueue_init(&a->held);
 	a->int_ref = LUA_NOREF;
 	share = env->async_limit == 0 ? 1 : env->async_limit;
 	if (a->s->connections == 0)

@@ -14,6 +14,7 @@
 #include <lua.h>
 
 #include "op.h"
+#include "drivers/opqueue.h"
 
 #define PG_CONNECTIONS_MAX	1024
 #define PG_PIPELINE_MAX		1024
@@ -90,8 +91,7 @@ struct pg_action {
 	uint32_t		 nup;		/* connections up */
 	int			 opening;	/* inside open() */
 	uint64_t		 down_ns;	/* when nup fell to 0, or 0 */
-	struct mb_op		*held;		/* ops waiting for a conn. */
-	struct mb_op	       **held_tail;
+	struct mb_opqueue	 held;		/* ops waiting for a conn. */
 	char			*scratch;	/* parameter values, NUL ended */
 	size_t			 scratchcap;
 	const char		**values;

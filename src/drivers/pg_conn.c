@@ -144,7 +144,7 @@ pg_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	pg_conn_drain(c);
-	if (c->pc != NULL && c->action->held != NULL)
+	if (c->pc != NULL && !mb_opqueue_empty(&c->action->held))
 		pg_conn_feed(c->action);
 }
 
@@ -215,9 +215,9 @@ pg_conn_feed(struct pg_action *a)
 	struct pg_conn	*c;
 	struct mb_op	*op;
 
-	while ((op = a->held) != NULL && (c = pg_conn_pick(a)) != NULL) {
-		if ((a->held = op->next) == NULL)
-			a->held_tail = &a->held;
+	while (!mb_opqueue_empty(&a->held) &&
+	    (c = pg_conn_pick(a)) != NULL) {
+		op = mb_opqueue_pop(&a->held);
 		((struct pg_op *)mb_op_priv(op))->held = 0;
 		pg_send(c, op);
 	}
@@ -249,9 +249,7 @@ pg_conn_fail_held(struct pg_action *a, int status)
 {
 	struct mb_op	*op, *next;
 
-	op = a->held;
-	a->held = NULL;
-	a->held_tail = &a->held;
+	op = mb_opqueue_take(&a->held);
 	for (; op != NULL; op = next) {
 		next = op->next;
 		((struct pg_op *)mb_op_priv(op))->held = 0;

@@ -324,9 +324,7 @@ redis_submit(void *arg, struct mb_op *op)
 		return (MB_SUBMIT_OK);
 	}
 	/* Nothing up: the op waits for the next attempt's outcome. */
-	op->next = NULL;
-	*a->held_tail = op;
-	a->held_tail = &op->next;
+	mb_opqueue_push(&a->held, op);
 	p->held = 1;
 	return (MB_SUBMIT_OK);
 }
@@ -339,7 +337,6 @@ redis_cancel(void *arg, struct mb_op *op)
 	struct redis_action	*a = arg;
 	struct redis_op		*p = mb_op_priv(op);
 	struct redis_conn	*c = p->conn;
-	struct mb_op	       **pp;
 
 	if (c != NULL) {
 		if (p->seq - c->head < c->tail - c->head &&
@@ -347,14 +344,7 @@ redis_cancel(void *arg, struct mb_op *op)
 			c->ring[p->seq & c->mask] = NULL;
 		p->conn = NULL;
 	} else if (p->held) {
-		for (pp = &a->held; *pp != NULL; pp = &(*pp)->next) {
-			if (*pp == op) {
-				*pp = op->next;
-				if (a->held_tail == &op->next)
-					a->held_tail = pp;
-				break;
-			}
-		}
+		mb_opqueue_remove(&a->held, op);
 		p->held = 0;
 	}
 }
@@ -416,7 +406,7 @@ redis_open(const struct mb_action_env *env, char **cause)
 	a->base = env->base;
 	a->motor = env->motor_index;
 	a->nconns = a->s->connections;
-	a->held_tail = &a->held;
+	mb_opqueue_init(&a->held);
 	a->int_ref = LUA_NOREF;
 	a->c_error = mb_errclass_intern("redis-error");
 	a->c_lost = mb_errclass_intern("connection-lost");

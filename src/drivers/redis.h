@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "op.h"
+#include "drivers/opqueue.h"
 
 enum redis_state {
 	REDIS_DOWN,		/* waiting for its reconnect timer */
@@ -70,8 +71,7 @@ struct redis_action {
 	uint32_t		 nup;		/* connections up */
 	int			 opening;	/* inside open() */
 	uint64_t		 down_ns;	/* when nup fell to 0, or 0 */
-	struct mb_op		*held;		/* ops waiting for a conn. */
-	struct mb_op	       **held_tail;
+	struct mb_opqueue	 held;		/* ops waiting for a conn. */
 	struct redis_conn	*flush;		/* connections with commands */
 	struct event		*flush_ev;
 	char			*fmt;		/* a command in RESP */

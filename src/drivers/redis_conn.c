@@ -219,9 +219,7 @@ redis_conn_fail_held(struct redis_action *a, int status)
 {
 	struct mb_op	*op, *next;
 
-	op = a->held;
-	a->held = NULL;
-	a->held_tail = &a->held;
+	op = mb_opqueue_take(&a->held);
 	for (; op != NULL; op = next) {
 		next = op->next;
 		redis_complete(op, status);
@@ -275,9 +273,9 @@ redis_conn_up(struct redis_conn *c)
 		    a->s->port, (double)(mb_clock_ns() - a->down_ns) / 1e9);
 		a->down_ns = 0;
 	}
-	while ((op = a->held) != NULL && (to = redis_conn_pick(a)) != NULL) {
-		if ((a->held = op->next) == NULL)
-			a->held_tail = &a->held;
+	while (!mb_opqueue_empty(&a->held) &&
+	    (to = redis_conn_pick(a)) != NULL) {
+		op = mb_opqueue_pop(&a->held);
 		((struct redis_op *)mb_op_priv(op))->held = 0;
 		redis_send(to, op);
 	}
