@@ -249,10 +249,11 @@ expect_err_contains "again after" "the reconnection is reported"
 python3 -c 'import json, sys
 a = json.load(open(sys.argv[1] + "/summary.json"))["activities"][0]
 c = a["errors_by_class"]
-assert set(c) <= {"connection-lost", "connection-refused"} and a["errors"] > 0, c
+# (a connect racing the shutdown may fail otherwise: connection-error)
+assert set(c) <= {"connection-lost", "connection-refused", "connection-error"} and a["errors"] > 0, c
 assert a["errors"] < 500 and a["ok"] + a["errors"] == a["ops"], a
 ' "$TAP_TMP/r7"
-ok $? "the failed ops are counted by class (connection-lost, connection-refused), a bounded number"
+ok $? "the failed ops are counted by class (connection-lost, -refused or -error), a bounded number"
 
 # ---- a server that misbehaves ----
 bad_run() {	# bad_run MODE ARGS...: the bad server in MODE, 20 ops
