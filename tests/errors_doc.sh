@@ -165,7 +165,7 @@ while IFS=$'\037' read -r lineno given want message tested; do
 	args=${BASH_REMATCH[1]# }
 	name="errors.md:$lineno: moonbench ${args:0:90}"
 	if ! row_runnable "$args"; then
-		ok 0 "$name # SKIP $why"
+		skip "$why" "$name"
 		continue
 	fi
 	args=${args//@REDIS_PORT@/$redis_port}

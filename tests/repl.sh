@@ -36,10 +36,8 @@ to_num() {
 # ---------------------------------------------------------------------
 # 1. Through a pseudo-terminal.
 
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "1..0 # SKIP python3 is needed for the pseudo-terminal"
-	exit 0
-fi
+command -v python3 >/dev/null 2>&1 ||
+	skip_all "python3 is needed for the pseudo-terminal"
 
 cat >"$W/steps" <<'EOF'
 expect prompt 10 mb> 

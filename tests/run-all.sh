@@ -34,6 +34,10 @@ fi
 
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
+# Every tool the tests use is installed above: a test that would skip for a
+# missing one fails instead (tests/tap.sh).
+export MB_REQUIRE_ALL=1
+
 summary=""
 stage() {	# stage NAME DIR CONFIGURE-FLAGS [make check args...]
 	local name=$1 dir=$2 flags=$3 t0 t1

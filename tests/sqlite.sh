@@ -13,10 +13,8 @@ KV=$top_srcdir/scenarios/kv-sqlite.lua
 TYPES=$top_srcdir/tests/workloads/sqlite_types.lua
 D=$TAP_TMP/db
 mkdir -p "$D" || { echo "Bail out! cannot create $D"; exit 1; }
-if ! command -v sqlite3 >/dev/null 2>&1; then
-	echo "1..0 # SKIP the sqlite3 command-line shell is not installed"
-	exit 0
-fi
+command -v sqlite3 >/dev/null 2>&1 ||
+	skip_all "the sqlite3 command-line shell is not installed (apt-get install sqlite3)"
 
 # Rows of table kv in a database file.
 rows() { sqlite3 "$1" "SELECT count(*) FROM kv"; }

@@ -14,6 +14,12 @@
 #   diag TEXT...               a "# " comment line per line of TEXT
 #   free_port                  a free loopback TCP port (for a server the
 #                              test starts itself)
+#   skip_all REASON            skip the whole script: a "1..0 # SKIP" plan
+#                              by hand, a failure under MB_REQUIRE_ALL=1
+#   skip REASON NAME           skip one test, the same way
+#
+# tests/run-all.sh (CI) sets MB_REQUIRE_ALL=1: it installs every tool the
+# tests use, so a missing one there is a broken CI, not a reason to skip.
 #
 # Failures print the command, its status and its stderr as diagnostics.
 
@@ -53,6 +59,25 @@ plan() {
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+skip_all() {
+	if [ "${MB_REQUIRE_ALL:-}" = 1 ]; then
+		echo "Bail out! $1 (MB_REQUIRE_ALL=1: nothing may be skipped)"
+		exit 1
+	fi
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+skip() {
+	if [ "${MB_REQUIRE_ALL:-}" = 1 ]; then
+		tap_cmd=
+		ok 1 "$2: $1 (MB_REQUIRE_ALL=1: nothing may be skipped)"
+		return 1
+	fi
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $2 # SKIP $1"
 }
 
 diag() {
