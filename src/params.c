@@ -688,6 +688,25 @@ mb_params_get(const struct mb_params *ps, const char *name)
 	return (p != NULL ? p->value : NULL);
 }
 
+int
+mb_params_timeout(const struct mb_params *ps, const char *name,
+    uint64_t def_ns, uint64_t *ns, char **cause)
+{
+	const char	*v = mb_params_get(ps, name);
+
+	*ns = def_ns;
+	if (v == NULL)
+		return (0);
+	if (mb_param_duration(name, v, ns, cause) != 0)
+		return (-1);
+	if (*ns == 0) {
+		*cause = xfmt("%s: expected a duration above 0, got '%s'",
+		    name, v);
+		return (-1);
+	}
+	return (0);
+}
+
 const struct mb_param_spec *
 mb_params_find(const struct mb_param_spec *const *tables, const char *name)
 {

@@ -89,6 +89,10 @@ int	 mb_params_add(struct mb_params *, const char *arg, char **cause);
 void	 mb_params_set(struct mb_params *, const char *name,
 	     const char *value);
 const char *mb_params_get(const struct mb_params *, const char *name);
+/* A timeout param of a driver (connect_timeout=2s): def_ns when unset, a
+ * duration above 0 when set. */
+int	 mb_params_timeout(const struct mb_params *, const char *name,
+	     uint64_t def_ns, uint64_t *ns, char **cause);
 
 /* A NULL-terminated list of spec tables, each ending with a {NULL} entry. */
 const struct mb_param_spec *mb_params_find(

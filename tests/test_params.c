@@ -760,6 +760,39 @@ test_find(void **state)
 }
 
 static void
+test_timeout(void **state)
+{
+	struct mb_params	 ps;
+	uint64_t		 ns = 7;
+	char			*cause = NULL;
+
+	(void)state;
+	mb_params_init(&ps);
+	/* Unset: the default. */
+	assert_int_equal(mb_params_timeout(&ps, "connect_timeout",
+	    2000000000ULL, &ns, &cause), 0);
+	assert_int_equal(ns, 2000000000ULL);
+	mb_params_set(&ps, "connect_timeout", "250ms");
+	assert_int_equal(mb_params_timeout(&ps, "connect_timeout",
+	    2000000000ULL, &ns, &cause), 0);
+	assert_int_equal(ns, 250000000ULL);
+	/* Zero would never let a connection try: refused, with the text. */
+	mb_params_set(&ps, "connect_timeout", "0s");
+	assert_int_equal(mb_params_timeout(&ps, "connect_timeout", 1, &ns,
+	    &cause), -1);
+	assert_string_equal(cause,
+	    "connect_timeout: expected a duration above 0, got '0s'");
+	free(cause);
+	cause = NULL;
+	mb_params_set(&ps, "connect_timeout", "soon");
+	assert_int_equal(mb_params_timeout(&ps, "connect_timeout", 1, &ns,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "connect_timeout: expected a duration"));
+	free(cause);
+	mb_params_free(&ps);
+}
+
+static void
 test_nearest(void **state)
 {
 	static const struct {
@@ -866,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_params_add),
 		cmocka_unit_test(test_params_add_bad),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_nearest),
 		cmocka_unit_test(test_validate),
 	};

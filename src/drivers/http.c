@@ -192,22 +192,11 @@ http_init(const struct mb_params *params, char **cause)
 	    cause) != 0)
 		goto fail;
 	s->pipeline = (uint32_t)n;
-	s->connect_timeout_ns = 2000000000ULL;
-	if ((v = mb_params_get(params, "connect_timeout")) != NULL &&
-	    mb_param_duration("connect_timeout", v, &s->connect_timeout_ns,
-	    cause) != 0)
+	if (mb_params_timeout(params, "connect_timeout", 2000000000ULL,
+	    &s->connect_timeout_ns, cause) != 0 ||
+	    mb_params_timeout(params, "read_timeout", 30000000000ULL,
+	    &s->read_timeout_ns, cause) != 0)
 		goto fail;
-	s->read_timeout_ns = 30000000000ULL;
-	if ((v = mb_params_get(params, "read_timeout")) != NULL &&
-	    mb_param_duration("read_timeout", v, &s->read_timeout_ns,
-	    cause) != 0)
-		goto fail;
-	if (s->connect_timeout_ns == 0 || s->read_timeout_ns == 0) {
-		*cause = xstrdup(s->connect_timeout_ns == 0 ?
-		    "connect_timeout: expected a duration above 0, got '0'" :
-		    "read_timeout: expected a duration above 0, got '0'");
-		goto fail;
-	}
 	v = mb_params_get(params, "reconnect");
 	if (mb_backoff_parse(v != NULL ? v : "100ms..2s", &s->backoff_min_ns,
 	    &s->backoff_max_ns, cause) != 0)

@@ -144,16 +144,9 @@ pg_init(const struct mb_params *params, char **cause)
 		if ((v = mb_params_get(params, *k)) != NULL && *v != '\0')
 			pg_key(s, &nkeys, *k, v);
 	}
-	s->connect_timeout_ns = 5000000000ULL;
-	if ((v = mb_params_get(params, "connect_timeout")) != NULL &&
-	    mb_param_duration("connect_timeout", v, &s->connect_timeout_ns,
-	    cause) != 0)
+	if (mb_params_timeout(params, "connect_timeout", 5000000000ULL,
+	    &s->connect_timeout_ns, cause) != 0)
 		goto fail;
-	if (s->connect_timeout_ns == 0) {
-		*cause = xstrdup("connect_timeout: expected a duration above "
-		    "0, got '0'");
-		goto fail;
-	}
 	/* libpq counts whole seconds, at least 2. */
 	snprintf(secs, sizeof secs, "%llu", (unsigned long long)
 	    ((s->connect_timeout_ns + 999999999ULL) / 1000000000ULL));

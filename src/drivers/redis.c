@@ -105,16 +105,9 @@ redis_init(const struct mb_params *params, char **cause)
 	    cause) != 0)
 		goto fail;
 	s->connections = (uint32_t)n;
-	s->connect_timeout_ns = 2000000000ULL;
-	if ((v = mb_params_get(params, "connect_timeout")) != NULL &&
-	    mb_param_duration("connect_timeout", v, &s->connect_timeout_ns,
-	    cause) != 0)
+	if (mb_params_timeout(params, "connect_timeout", 2000000000ULL,
+	    &s->connect_timeout_ns, cause) != 0)
 		goto fail;
-	if (s->connect_timeout_ns == 0) {
-		*cause = xstrdup("connect_timeout: expected a duration above "
-		    "0, got '0'");
-		goto fail;
-	}
 	v = mb_params_get(params, "reconnect");
 	if (mb_backoff_parse(v != NULL ? v : "100ms..2s", &s->backoff_min_ns,
 	    &s->backoff_max_ns, cause) != 0)
