@@ -56,14 +56,4 @@ struct mb_activity *harness_run_script(const char *params,
 struct mb_activity *harness_run_stopped(const char *params, int stop_ms,
 	    int abort_ms, int *exit_status, char **cause);
 
-/*
- * The floor to check hdr_min() against when every value is at least ns.
- * hdr_min() answers with its bucket's lowest equivalent value (buckets
- * are 8 us wide at 20 ms, so an op of exactly 20 ms reads 19.997 ms), and
- * libevent sets a timer in whole microseconds from a truncated "now", so
- * a delay of D can end up to 2 us short of D from the op's start.
- * Needs hdr.h.
- */
-#define HDR_FLOOR(h, ns)	hdr_lowest_equivalent((h), (int64_t)(ns) - 2000)
-
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "cmocka_util.h"
 #include "clock.h"
 #include "control.h"
 #include "engine_harness.h"
